@@ -1,0 +1,99 @@
+import type { SessionService } from '@chorus/auth';
+import type { Db } from '@chorus/db';
+import type {
+	ClientToServerEvents,
+	InterServerEvents,
+	ServerToClientEvents,
+	SocketData
+} from '@chorus/protocol';
+import { createAdapter } from '@socket.io/redis-adapter';
+import express from 'express';
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { Redis } from 'ioredis';
+import { Server } from 'socket.io';
+import { originAllowed, sessionMiddleware } from './auth/handshake.ts';
+import { registerClockHandlers } from './clock/clock.handlers.ts';
+import { rejectUnknownEvents, type ChorusServer } from './lib/handler.ts';
+import type { Logger } from './logger.ts';
+import { createMetrics } from './metrics.ts';
+import { registerPresence } from './presence/devices.ts';
+
+/** Socket.IO messages are small commands; anything bigger is abuse. */
+export const MAX_MESSAGE_BYTES = 16 * 1024;
+
+export interface AppDeps {
+	db: Db;
+	sessions: SessionService;
+	logger: Logger;
+	allowedOrigins: string[];
+	/** Pub/sub pair for the Redis adapter; omitted = single node, in-memory adapter. */
+	redis?: { pub: Redis; sub: Redis };
+}
+
+export interface RealtimeApp {
+	httpServer: HttpServer;
+	io: ChorusServer;
+	/** Stops accepting work: health turns 503, sockets are disconnected (clients reconnect elsewhere). */
+	close(): Promise<void>;
+}
+
+export function createApp(deps: AppDeps): RealtimeApp {
+	const { db, sessions, logger, redis } = deps;
+	const log = logger.child({ module: 'app' });
+	const allowed = new Set(deps.allowedOrigins);
+	let draining = false;
+
+	const app = express();
+	app.disable('x-powered-by');
+	const httpServer = createServer(app);
+
+	const io: ChorusServer = new Server<
+		ClientToServerEvents,
+		ServerToClientEvents,
+		InterServerEvents,
+		SocketData
+	>(httpServer, {
+		maxHttpBufferSize: MAX_MESSAGE_BYTES,
+		allowRequest: originAllowed(allowed),
+		cors: { origin: [...allowed], credentials: true },
+		serveClient: false
+	});
+	if (redis) io.adapter(createAdapter(redis.pub, redis.sub));
+
+	const metrics = createMetrics(io);
+
+	app.get('/healthz', async (_req, res) => {
+		if (draining) {
+			res.status(503).json({ status: 'draining' });
+			return;
+		}
+		try {
+			await db.$queryRaw`SELECT 1`;
+			if (redis) await redis.pub.ping();
+			res.json({ status: 'ok' });
+		} catch (err) {
+			log.warn({ err }, 'health check failed');
+			res.status(503).json({ status: 'unavailable' });
+		}
+	});
+	app.get('/metrics', async (_req, res) => {
+		res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+	});
+
+	io.use(sessionMiddleware(sessions, logger.child({ module: 'handshake' })));
+	io.on('connection', (socket) => {
+		rejectUnknownEvents(socket);
+		registerPresence(io, socket, logger.child({ module: 'presence' }));
+		registerClockHandlers(socket, logger.child({ module: 'clock' }));
+	});
+
+	return {
+		httpServer,
+		io,
+		async close() {
+			draining = true;
+			// io.close() disconnects every socket and closes the HTTP server.
+			await new Promise<void>((resolve) => io.close(() => resolve()));
+		}
+	};
+}

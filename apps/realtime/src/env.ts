@@ -1,0 +1,48 @@
+import { z } from 'zod';
+
+const origins = (required: boolean) =>
+	z
+		.string({
+			error: required
+				? 'required in production (the browser origins allowed to connect)'
+				: undefined
+		})
+		.transform((s) =>
+			s
+				.split(',')
+				.map((x) => x.trim())
+				.filter(Boolean)
+		)
+		.pipe(z.array(z.url()).min(required ? 1 : 0, 'list at least one origin'));
+
+const nodeEnv = z.enum(['development', 'production', 'test']).default('development');
+
+const schema = (production: boolean) =>
+	z.object({
+		NODE_ENV: nodeEnv,
+		HOST: z.string().default('0.0.0.0'),
+		PORT: z.coerce.number().int().min(0).max(65535).default(3001),
+		DATABASE_URL: z.url({ message: 'DATABASE_URL must be a postgres:// URL' }),
+		REDIS_URL: z.url().optional(),
+		// The Origin allow-list is the cross-site WebSocket hijacking guard: no default in production.
+		REALTIME_ALLOWED_ORIGINS: production ? origins(true) : origins(false).optional(),
+		LOG_LEVEL: z
+			.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+			.default('info')
+	});
+
+export type Env = z.infer<ReturnType<typeof schema>> & { REALTIME_ALLOWED_ORIGINS: string[] };
+
+/** Parses once at startup; throws a readable error listing every bad variable. */
+export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {
+	const production = nodeEnv.safeParse(source.NODE_ENV).data === 'production';
+	const result = schema(production).safeParse(source);
+	if (!result.success) {
+		const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+		throw new Error(`Invalid environment for the realtime service:\n${lines.join('\n')}`);
+	}
+	return {
+		...result.data,
+		REALTIME_ALLOWED_ORIGINS: result.data.REALTIME_ALLOWED_ORIGINS ?? ['http://localhost:5173']
+	};
+}

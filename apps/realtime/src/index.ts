@@ -1,0 +1,50 @@
+import { createSessionService } from '@chorus/auth';
+import { createDb } from '@chorus/db';
+import { Redis } from 'ioredis';
+import { createApp } from './app.ts';
+import { parseEnv } from './env.ts';
+import { createLogger } from './logger.ts';
+
+const env = parseEnv();
+const logger = createLogger(env.LOG_LEVEL);
+const db = createDb(env.DATABASE_URL);
+
+let redis: { pub: Redis; sub: Redis } | undefined;
+if (env.REDIS_URL) {
+	const pub = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
+	const sub = pub.duplicate();
+	// ioredis reconnects on its own; an unhandled 'error' event would crash the process.
+	for (const client of [pub, sub]) client.on('error', (err) => logger.warn({ err }, 'redis error'));
+	redis = { pub, sub };
+}
+
+const app = createApp({
+	db,
+	sessions: createSessionService(db),
+	logger,
+	allowedOrigins: env.REALTIME_ALLOWED_ORIGINS,
+	redis
+});
+
+app.httpServer.listen(env.PORT, env.HOST, () => {
+	logger.info(
+		{ port: env.PORT, adapter: redis ? 'redis' : 'memory', origins: env.REALTIME_ALLOWED_ORIGINS },
+		'realtime listening'
+	);
+});
+
+let stopping = false;
+async function shutdown(signal: string) {
+	if (stopping) return;
+	stopping = true;
+	logger.info({ signal }, 'draining');
+	const force = setTimeout(() => process.exit(1), 10_000);
+	force.unref();
+	await app.close();
+	await db.$disconnect();
+	if (redis) await Promise.allSettled([redis.pub.quit(), redis.sub.quit()]);
+	logger.info('stopped');
+	process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

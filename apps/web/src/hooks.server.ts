@@ -1,0 +1,77 @@
+import { SESSION_COOKIE_NAME } from '@chorus/auth';
+import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
+import { sequence } from '@sveltejs/kit/hooks';
+import { randomUUID } from 'node:crypto';
+import { ApiError } from '$lib/server/api/errors';
+import { errorResponse } from '$lib/server/api/http';
+import { clearSessionCookie, setSessionCookie } from '$lib/server/auth/cookies';
+import { getSessions } from '$lib/server/db';
+import { getEnv } from '$lib/server/env';
+import { logger } from '$lib/server/logger';
+
+/** Validates the environment before the first request: a misconfigured server never starts. */
+export const init: ServerInit = () => {
+	getEnv();
+};
+
+const requestId: Handle = async ({ event, resolve }) => {
+	const incoming = event.request.headers.get('x-request-id');
+	event.locals.requestId = incoming && /^[\w-]{1,64}$/.test(incoming) ? incoming : randomUUID();
+	const response = await resolve(event);
+	response.headers.set('x-request-id', event.locals.requestId);
+	return response;
+};
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * CSRF for the JSON API (SvelteKit only guards form content types): a browser always sends
+ * Origin and Sec-Fetch-Site on cross-site requests; clients without them are not browsers.
+ */
+const originCheck: Handle = async ({ event, resolve }) => {
+	const { request, url } = event;
+	if (url.pathname.startsWith('/api/') && !SAFE_METHODS.has(request.method)) {
+		const origin = request.headers.get('origin');
+		const site = request.headers.get('sec-fetch-site');
+		if ((origin && origin !== url.origin) || (site && site !== 'same-origin' && site !== 'none')) {
+			return errorResponse(new ApiError(403, 'FORBIDDEN', 'Cross-site requests are not allowed'));
+		}
+	}
+	return resolve(event);
+};
+
+const auth: Handle = async ({ event, resolve }) => {
+	event.locals.user = null;
+	event.locals.session = null;
+	const token = event.cookies.get(SESSION_COOKIE_NAME);
+	if (token) {
+		const result = await getSessions().validate(token);
+		if (result) {
+			event.locals.user = result.user;
+			event.locals.session = result.session;
+			if (result.extended) setSessionCookie(event.cookies, token, result.session.expiresAt);
+		} else {
+			clearSessionCookie(event.cookies);
+		}
+	}
+	return resolve(event);
+};
+
+const securityHeaders: Handle = async ({ event, resolve }) => {
+	const response = await resolve(event);
+	response.headers.set('x-content-type-options', 'nosniff');
+	response.headers.set('referrer-policy', 'strict-origin-when-cross-origin');
+	if (!response.headers.has('x-frame-options')) response.headers.set('x-frame-options', 'DENY');
+	return response;
+};
+
+export const handle = sequence(requestId, securityHeaders, originCheck, auth);
+
+export const handleError: HandleServerError = ({ error, event, status, message }) => {
+	if (status === 404) return { message, code: 'NOT_FOUND' };
+	logger('http').error(
+		{ err: error, requestId: event.locals.requestId, path: event.url.pathname },
+		'unhandled error'
+	);
+	return { message: 'Something went wrong', code: 'INTERNAL', requestId: event.locals.requestId };
+};

@@ -1,0 +1,31 @@
+export type ApiErrorCode =
+	| 'VALIDATION'
+	| 'UNAUTHENTICATED'
+	| 'INVALID_CREDENTIALS'
+	| 'FORBIDDEN'
+	| 'NOT_FOUND'
+	| 'METHOD_NOT_ALLOWED'
+	| 'EMAIL_TAKEN'
+	| 'UNSUPPORTED_MEDIA_TYPE'
+	| 'RATE_LIMITED'
+	| 'UNAVAILABLE'
+	| 'INTERNAL';
+
+export interface ApiIssue {
+	path: (string | number)[];
+	message: string;
+}
+
+/** An error with a status and a stable code, rendered as `{ error: { code, message } }`. */
+export class ApiError extends Error {
+	constructor(
+		readonly status: number,
+		readonly code: ApiErrorCode,
+		message: string,
+		readonly headers: Record<string, string> = {},
+		readonly issues?: ApiIssue[]
+	) {
+		super(message);
+		this.name = 'ApiError';
+	}
+}

@@ -1,0 +1,76 @@
+import { json, type RequestEvent, type RequestHandler } from '@sveltejs/kit';
+import { z } from 'zod';
+import { logger } from '../logger.ts';
+import { ApiError } from './errors.ts';
+
+export function errorResponse(err: ApiError): Response {
+	const body = {
+		error: { code: err.code, message: err.message, ...(err.issues ? { issues: err.issues } : {}) }
+	};
+	return json(body, { status: err.status, headers: err.headers });
+}
+
+export function zodIssues(error: z.ZodError) {
+	return error.issues.map((i) => ({
+		path: i.path.filter((p): p is string | number => typeof p !== 'symbol'),
+		message: i.message
+	}));
+}
+
+/** Reads a JSON body: 415 for another media type, 400 for malformed JSON or a schema mismatch. */
+export async function readJson<S extends z.ZodType>(
+	request: Request,
+	schema: S
+): Promise<z.output<S>> {
+	const type = request.headers.get('content-type') ?? '';
+	if (!/^application\/json\s*(;|$)/i.test(type)) {
+		throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json');
+	}
+	let body: unknown;
+	try {
+		body = await request.json();
+	} catch {
+		throw new ApiError(400, 'VALIDATION', 'The body is not valid JSON');
+	}
+	const parsed = schema.safeParse(body);
+	if (!parsed.success) {
+		const first = parsed.error.issues[0];
+		const where = first?.path.length ? `${first.path.join('.')}: ` : '';
+		throw new ApiError(
+			400,
+			'VALIDATION',
+			`${where}${first?.message ?? 'Invalid input'}`,
+			{},
+			zodIssues(parsed.error)
+		);
+	}
+	return parsed.data;
+}
+
+/** Wraps an API handler so every failure is a JSON error with the right status, never a stack. */
+export function endpoint(
+	handler: (event: RequestEvent) => Promise<Response> | Response
+): RequestHandler {
+	return async (event) => {
+		try {
+			return await handler(event);
+		} catch (err) {
+			if (err instanceof ApiError) return errorResponse(err);
+			logger('api').error(
+				{ err, requestId: event.locals.requestId, path: event.url.pathname },
+				'unhandled API error'
+			);
+			return errorResponse(new ApiError(500, 'INTERNAL', 'Something went wrong'));
+		}
+	};
+}
+
+export function requireUser(event: RequestEvent) {
+	if (!event.locals.user || !event.locals.session) {
+		throw new ApiError(401, 'UNAUTHENTICATED', 'Sign in first');
+	}
+	return { user: event.locals.user, session: event.locals.session };
+}
+
+export const methodNotAllowed: RequestHandler = ({ request }) =>
+	errorResponse(new ApiError(405, 'METHOD_NOT_ALLOWED', `${request.method} is not supported here`));

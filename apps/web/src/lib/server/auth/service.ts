@@ -1,0 +1,90 @@
+import {
+	burnPasswordVerification,
+	hashPassword,
+	verifyPassword,
+	type SessionMeta
+} from '@chorus/auth';
+import { isUniqueViolation } from '@chorus/db';
+import { displayNameSchema, emailSchema, passwordSchema, type PublicUser } from '@chorus/protocol';
+import { z } from 'zod';
+import { ApiError } from '../api/errors.ts';
+import { getDb, getSessions } from '../db.ts';
+import { assertNotLimited, consume, getLimiters } from '../rate-limit.ts';
+
+export const registerInput = z.strictObject({
+	email: emailSchema,
+	password: passwordSchema,
+	displayName: displayNameSchema
+});
+
+// Login does not enforce the registration rules on the password: a wrong password is 401, not 400.
+export const loginInput = z.strictObject({
+	email: emailSchema,
+	password: z.string().min(1, 'Password is required').max(1024)
+});
+
+export const displayNameInput = z.strictObject({ displayName: displayNameSchema });
+
+const toPublic = (u: { id: string; email: string; displayName: string }): PublicUser => ({
+	id: u.id,
+	email: u.email,
+	displayName: u.displayName
+});
+
+export interface AuthMeta extends SessionMeta {
+	ip: string;
+}
+
+export async function register(input: z.output<typeof registerInput>, meta: AuthMeta) {
+	const { registerIp } = getLimiters();
+	await consume([[registerIp, meta.ip]]);
+	const passwordHash = await hashPassword(input.password);
+	try {
+		const user = await getDb().user.create({
+			data: { email: input.email, displayName: input.displayName, passwordHash }
+		});
+		const { token, session } = await getSessions().create(user.id, meta);
+		return { user: toPublic(user), token, session };
+	} catch (err) {
+		if (isUniqueViolation(err))
+			throw new ApiError(409, 'EMAIL_TAKEN', 'An account with this email already exists');
+		throw err;
+	}
+}
+
+const INVALID = () => new ApiError(401, 'INVALID_CREDENTIALS', 'Wrong email or password');
+
+export async function login(input: z.output<typeof loginInput>, meta: AuthMeta) {
+	const { loginAccount, loginIp } = getLimiters();
+	const checks: Parameters<typeof consume>[0] = [
+		[loginAccount, input.email],
+		[loginIp, meta.ip]
+	];
+	await assertNotLimited(checks);
+
+	const user = await getDb().user.findUnique({ where: { email: input.email } });
+	// Unknown email and wrong password take the same time and give the same answer.
+	const valid = user
+		? await verifyPassword(user.passwordHash, input.password)
+		: await burnPasswordVerification(input.password);
+	if (!user || !valid) {
+		await consume(checks).catch((err) => {
+			if (!(err instanceof ApiError)) throw err; // the limit is enforced on the next attempt
+		});
+		throw INVALID();
+	}
+	await loginAccount.delete(input.email);
+	const { token, session } = await getSessions().create(user.id, meta);
+	return { user: toPublic(user), token, session };
+}
+
+export async function logout(sessionId: string): Promise<void> {
+	await getSessions().invalidate(sessionId);
+}
+
+export async function updateDisplayName(userId: string, displayName: string): Promise<PublicUser> {
+	const user = await getDb().user.update({ where: { id: userId }, data: { displayName } });
+	return toPublic(user);
+}
+
+export { toPublic };

@@ -1,0 +1,42 @@
+import { dev } from '$app/environment';
+import { env as raw } from '$env/dynamic/private';
+import { z } from 'zod';
+
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const positiveInt = z.coerce.number().int().positive();
+
+const schema = z.object({
+	DATABASE_URL: z.url({
+		message: 'DATABASE_URL must be a postgres:// URL (pnpm dev sets one up for you)'
+	}),
+	REDIS_URL: z.url().optional(),
+	// Behind a proxy, adapter-node cannot know the public origin; form CSRF checks depend on it.
+	ORIGIN: dev
+		? z.url().optional()
+		: z.url({ message: 'required in production (e.g. https://chorus.example.com)' }),
+	COOKIE_SECURE: bool.optional(),
+	LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+	RATE_LIMIT_NAMESPACE: z
+		.string()
+		.regex(/^[\w-]{1,64}$/)
+		.default('chorus'),
+	RATE_LIMIT_LOGIN_PER_ACCOUNT: positiveInt.default(10),
+	RATE_LIMIT_LOGIN_PER_IP: positiveInt.default(100),
+	RATE_LIMIT_REGISTER_PER_IP: positiveInt.default(30)
+});
+
+export type Env = z.infer<typeof schema> & { COOKIE_SECURE: boolean };
+
+let parsed: Env | undefined;
+
+/** Parsed once; throws a readable list of every bad variable so the server refuses to start. */
+export function getEnv(): Env {
+	if (parsed) return parsed;
+	const result = schema.safeParse(raw);
+	if (!result.success) {
+		const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+		throw new Error(`Invalid environment for the web app:\n${lines.join('\n')}`);
+	}
+	parsed = { ...result.data, COOKIE_SECURE: result.data.COOKIE_SECURE ?? !dev };
+	return parsed;
+}

@@ -1,0 +1,48 @@
+import { fail, type ActionFailure } from '@sveltejs/kit';
+import type { z } from 'zod';
+import { ApiError } from './api/errors.ts';
+
+export interface FormFailure {
+	message: string;
+	values: Record<string, string>;
+}
+
+/** Only same-site relative paths: an open redirect would make phishing links look like ours. */
+export function safeRedirect(target: string | null, fallback = '/'): string {
+	return target && target.startsWith('/') && !target.startsWith('//') && !target.startsWith('/\\')
+		? target
+		: fallback;
+}
+
+/**
+ * Runs a form action with the same validation and services as the JSON API. Returns a
+ * `fail()` with the message and the non-secret values to refill the form, or the action's result.
+ */
+export async function formAction<S extends z.ZodType, R>(
+	request: Request,
+	schema: S,
+	run: (input: z.output<S>) => Promise<R>,
+	keep: string[] = []
+): Promise<R | ActionFailure<FormFailure>> {
+	const form = await request.formData();
+	const raw = Object.fromEntries(
+		[...form.entries()].filter(([, v]) => typeof v === 'string')
+	) as Record<string, string>;
+	const values = Object.fromEntries(keep.map((k) => [k, raw[k] ?? '']));
+	const parsed = schema.safeParse(
+		Object.fromEntries(
+			Object.keys(raw)
+				.filter((k) => !k.startsWith('_'))
+				.map((k) => [k, raw[k]])
+		)
+	);
+	if (!parsed.success)
+		return fail(400, { message: parsed.error.issues[0]?.message ?? 'Invalid input', values });
+	try {
+		return await run(parsed.data);
+	} catch (err) {
+		if (err instanceof ApiError && err.status < 500)
+			return fail(err.status, { message: err.message, values });
+		throw err;
+	}
+}

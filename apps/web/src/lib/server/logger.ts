@@ -1,0 +1,14 @@
+import pino from 'pino';
+import { getEnv } from './env.ts';
+
+let root: pino.Logger | undefined;
+
+/** One child logger per module. Cookies and tokens are redacted wherever they appear. */
+export function logger(module: string): pino.Logger {
+	root ??= pino({
+		name: 'web',
+		level: getEnv().LOG_LEVEL,
+		redact: ['headers.cookie', 'cookie', 'token', '*.token', '*.password', 'password']
+	});
+	return root.child({ module });
+}

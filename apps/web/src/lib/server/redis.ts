@@ -1,0 +1,17 @@
+import { Redis } from 'ioredis';
+import { getEnv } from './env.ts';
+import { logger } from './logger.ts';
+
+let client: Redis | null | undefined;
+
+/** Shared Redis connection, or null when REDIS_URL is unset (single-process mode). */
+export function getRedis(): Redis | null {
+	if (client !== undefined) return client;
+	const url = getEnv().REDIS_URL;
+	if (!url) return (client = null);
+	const log = logger('redis');
+	client = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+	// Reconnects by itself; without a listener an outage would crash the server.
+	client.on('error', (err) => log.warn({ err }, 'redis error'));
+	return client;
+}

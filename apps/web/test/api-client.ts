@@ -1,0 +1,46 @@
+import { inject } from 'vitest';
+import { randomIp } from '../../../tests/helpers.ts';
+
+export interface ApiResult<T = any> {
+	status: number;
+	body: T;
+	headers: Headers;
+	/** `name=value` of the session cookie the response set, if any. */
+	cookie: string | null;
+	setCookie: string | null;
+}
+
+export interface ApiOptions {
+	method?: string;
+	json?: unknown;
+	body?: BodyInit;
+	cookie?: string | null;
+	ip?: string;
+	headers?: Record<string, string>;
+}
+
+/** Calls the running web app like a non-browser client behind the proxy (X-Forwarded-For). */
+export async function api<T = any>(path: string, opts: ApiOptions = {}): Promise<ApiResult<T>> {
+	const headers: Record<string, string> = {
+		'x-forwarded-for': opts.ip ?? randomIp(),
+		...opts.headers
+	};
+	if (opts.json !== undefined) headers['content-type'] ??= 'application/json';
+	if (opts.cookie) headers.cookie = opts.cookie;
+	const res = await fetch(inject('webUrl') + path, {
+		method: opts.method ?? (opts.json !== undefined || opts.body !== undefined ? 'POST' : 'GET'),
+		headers,
+		body: opts.json !== undefined ? JSON.stringify(opts.json) : opts.body,
+		redirect: 'manual'
+	});
+	const text = await res.text();
+	let body: unknown = text;
+	try {
+		body = text ? JSON.parse(text) : null;
+	} catch {
+		// keep text
+	}
+	const setCookie = res.headers.get('set-cookie');
+	const cookie = setCookie?.match(/(chorus_session=[^;]*)/)?.[1] ?? null;
+	return { status: res.status, body: body as T, headers: res.headers, cookie, setCookie };
+}

@@ -1,0 +1,44 @@
+import { describe, expect, inject, it } from 'vitest';
+import { freePort } from '../../../scripts/lib/postgres.ts';
+import { spawnNode, webBuild } from '../../../tests/servers.ts';
+
+/** Runs the production build with the given env and returns how it ended. */
+async function boot(env: Record<string, string>) {
+	const { child, output } = spawnNode([webBuild], {
+		NODE_ENV: 'production',
+		PORT: String(await freePort()),
+		...env
+	});
+	const code = await new Promise<number | null>((resolve) => {
+		const timer = setTimeout(() => {
+			child.kill('SIGKILL');
+			resolve(null); // still running: it started
+		}, 8_000);
+		child.on('exit', (c) => {
+			clearTimeout(timer);
+			resolve(c);
+		});
+	});
+	return { code, output: output() };
+}
+
+describe('web app startup in production', () => {
+	it('refuses to start without DATABASE_URL or ORIGIN, naming them', async () => {
+		const { code, output } = await boot({});
+		expect(code).not.toBe(0);
+		expect(code).not.toBeNull();
+		expect(output).toMatch(/DATABASE_URL/);
+		expect(output).toMatch(/ORIGIN/);
+	});
+
+	it('refuses a malformed setting', async () => {
+		const { code, output } = await boot({
+			DATABASE_URL: inject('databaseUrl'),
+			ORIGIN: 'http://localhost:1',
+			RATE_LIMIT_LOGIN_PER_IP: '-5'
+		});
+		expect(code).not.toBe(0);
+		expect(code).not.toBeNull();
+		expect(output).toMatch(/RATE_LIMIT_LOGIN_PER_IP/);
+	});
+});

@@ -1,0 +1,17 @@
+import { sveltekit } from '@sveltejs/kit/vite';
+import { defineConfig } from 'vite';
+
+// In `pnpm dev` the browser talks to the realtime service through this proxy, so the session
+// cookie and the page share one origin, as they do behind nginx in production.
+const realtimeTarget = process.env.REALTIME_PROXY_TARGET ?? 'http://localhost:3001';
+
+export default defineConfig({
+	plugins: [sveltekit()],
+	server: {
+		port: 5173,
+		strictPort: true,
+		proxy: {
+			'/socket.io': { target: realtimeTarget, ws: true, changeOrigin: false }
+		}
+	}
+});

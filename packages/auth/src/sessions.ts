@@ -1,0 +1,123 @@
+import type { Db, Session, User } from '@chorus/db';
+import {
+	constantTimeEqual,
+	generateSecureRandomString,
+	hashSecret,
+	parseSessionToken
+} from './tokens.ts';
+
+export const SESSION_COOKIE_NAME = 'chorus_session';
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export interface SessionPolicy {
+	/** A session unused for this long expires (sliding). */
+	inactivityTimeoutMs: number;
+	/** A session never lives longer than this, however active. */
+	absoluteMaxAgeMs: number;
+	/** Expiry is pushed forward at most this often, to avoid a write per request. */
+	extendIntervalMs: number;
+}
+
+export const DEFAULT_SESSION_POLICY: SessionPolicy = {
+	inactivityTimeoutMs: 30 * DAY_MS,
+	absoluteMaxAgeMs: 90 * DAY_MS,
+	extendIntervalMs: 60 * 60 * 1000
+};
+
+export type SessionUser = Pick<User, 'id' | 'email' | 'displayName'>;
+
+export interface ValidatedSession {
+	session: Session;
+	user: SessionUser;
+	/** True when expiresAt moved forward and the cookie should be re-issued. */
+	extended: boolean;
+}
+
+export interface SessionMeta {
+	userAgent?: string | null;
+	ip?: string | null;
+}
+
+export interface SessionServiceOptions {
+	policy?: Partial<SessionPolicy>;
+	now?: () => Date;
+}
+
+export type SessionService = ReturnType<typeof createSessionService>;
+
+export function createSessionService(db: Db, options: SessionServiceOptions = {}) {
+	const policy = { ...DEFAULT_SESSION_POLICY, ...options.policy };
+	const now = options.now ?? (() => new Date());
+
+	function expiryFor(createdAt: Date, at: Date): Date {
+		return new Date(
+			Math.min(
+				at.getTime() + policy.inactivityTimeoutMs,
+				createdAt.getTime() + policy.absoluteMaxAgeMs
+			)
+		);
+	}
+
+	return {
+		policy,
+
+		async create(
+			userId: string,
+			meta: SessionMeta = {}
+		): Promise<{ token: string; session: Session }> {
+			const id = generateSecureRandomString();
+			const secret = generateSecureRandomString();
+			const createdAt = now();
+			const session = await db.session.create({
+				data: {
+					id,
+					userId,
+					secretHash: hashSecret(secret),
+					createdAt,
+					lastSeenAt: createdAt,
+					expiresAt: expiryFor(createdAt, createdAt),
+					userAgent: meta.userAgent?.slice(0, 512) ?? null,
+					ip: meta.ip ?? null
+				}
+			});
+			return { token: `${id}.${secret}`, session };
+		},
+
+		async validate(token: string | undefined | null): Promise<ValidatedSession | null> {
+			const parsed = parseSessionToken(token);
+			if (!parsed) return null;
+			const row = await db.session.findUnique({
+				where: { id: parsed.id },
+				include: { user: { select: { id: true, email: true, displayName: true } } }
+			});
+			if (!row) return null;
+			if (!constantTimeEqual(hashSecret(parsed.secret), row.secretHash)) return null;
+
+			const at = now();
+			const hardLimit = row.createdAt.getTime() + policy.absoluteMaxAgeMs;
+			if (at.getTime() >= row.expiresAt.getTime() || at.getTime() >= hardLimit) {
+				await db.session.deleteMany({ where: { id: row.id } });
+				return null;
+			}
+
+			const { user, ...session } = row;
+			if (at.getTime() - row.lastSeenAt.getTime() < policy.extendIntervalMs) {
+				return { session, user, extended: false };
+			}
+			const expiresAt = expiryFor(row.createdAt, at);
+			await db.session.updateMany({
+				where: { id: row.id },
+				data: { lastSeenAt: at, expiresAt }
+			});
+			return { session: { ...session, lastSeenAt: at, expiresAt }, user, extended: true };
+		},
+
+		async invalidate(sessionId: string): Promise<void> {
+			await db.session.deleteMany({ where: { id: sessionId } });
+		},
+
+		async invalidateAllForUser(userId: string): Promise<void> {
+			await db.session.deleteMany({ where: { userId } });
+		}
+	};
+}

@@ -1,0 +1,4 @@
+export * from './ack.ts';
+export * from './clock.ts';
+export * from './events.ts';
+export * from './schemas.ts';

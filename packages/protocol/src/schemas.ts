@@ -1,0 +1,57 @@
+import { z } from 'zod';
+
+// Field rules shared by the HTTP API, the forms and the realtime service.
+export const PASSWORD_MIN_LENGTH = 8;
+export const PASSWORD_MAX_LENGTH = 256;
+export const DISPLAY_NAME_MAX_LENGTH = 64;
+
+export const emailSchema = z
+	.string()
+	.trim()
+	.toLowerCase()
+	.max(254, 'Email is too long')
+	.pipe(z.email({ message: 'Enter a valid email address' }));
+
+export const passwordSchema = z
+	.string()
+	.min(PASSWORD_MIN_LENGTH, `Password must be at least ${PASSWORD_MIN_LENGTH} characters`)
+	.max(PASSWORD_MAX_LENGTH, `Password must be at most ${PASSWORD_MAX_LENGTH} characters`);
+
+export const displayNameSchema = z
+	.string()
+	.trim()
+	.min(1, 'Display name is required')
+	.max(
+		DISPLAY_NAME_MAX_LENGTH,
+		`Display name must be at most ${DISPLAY_NAME_MAX_LENGTH} characters`
+	)
+	// Control characters would let a name spoof UI or logs.
+	.refine((s) => !/[\p{Cc}\p{Cf}]/u.test(s), 'Display name contains invalid characters');
+
+export const publicUserSchema = z.object({
+	id: z.uuid(),
+	email: z.string(),
+	displayName: z.string()
+});
+export type PublicUser = z.infer<typeof publicUserSchema>;
+
+// ---- realtime payloads ----
+
+export const clockPingSchema = z.strictObject({
+	/** Client send time, in the client's own clock (ms). */
+	t0: z.number().finite()
+});
+export type ClockPing = z.infer<typeof clockPingSchema>;
+
+export interface ClockPong {
+	t0: number;
+	/** Server receive time (ms since epoch, sub-ms precision). */
+	t1: number;
+	/** Server send time. */
+	t2: number;
+}
+
+export interface DevicesState {
+	/** How many sockets this user has open across all realtime nodes. */
+	connections: number;
+}

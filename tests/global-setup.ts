@@ -1,0 +1,39 @@
+// Integration tier: one fresh database for the run (on DATABASE_URL's server, or embedded),
+// migrated with dbmate, and the built web app (apps/web/build) started against it.
+import type { TestProject } from 'vitest/node';
+import { randomBytes } from 'node:crypto';
+import { dbmate } from '../scripts/lib/migrate.ts';
+import { testDatabase } from '../scripts/lib/postgres.ts';
+import { startWeb, type StartedProcess } from './servers.ts';
+
+export default async function setup(project: TestProject) {
+	const db = await testDatabase('int');
+	let web: StartedProcess | undefined;
+	try {
+		await dbmate(db.url, ['up'], true);
+		const rateLimits = { loginPerAccount: 3, loginPerIp: 8, registerPerIp: 4 };
+		web = await startWeb({
+			DATABASE_URL: db.url,
+			...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
+			// Behind a proxy, as in production: each test uses its own client address.
+			ADDRESS_HEADER: 'x-forwarded-for',
+			XFF_DEPTH: '1',
+			RATE_LIMIT_NAMESPACE: `test-${randomBytes(6).toString('hex')}`,
+			RATE_LIMIT_LOGIN_PER_ACCOUNT: String(rateLimits.loginPerAccount),
+			RATE_LIMIT_LOGIN_PER_IP: String(rateLimits.loginPerIp),
+			RATE_LIMIT_REGISTER_PER_IP: String(rateLimits.registerPerIp)
+		});
+		project.provide('databaseUrl', db.url);
+		project.provide('redisUrl', process.env.REDIS_URL ?? null);
+		project.provide('webUrl', web.url);
+		project.provide('rateLimits', rateLimits);
+	} catch (err) {
+		await web?.stop();
+		await db.stop();
+		throw err;
+	}
+	return async () => {
+		await web?.stop();
+		await db.stop();
+	};
+}
