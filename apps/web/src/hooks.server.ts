@@ -5,13 +5,21 @@ import { randomUUID } from 'node:crypto';
 import { ApiError } from '$lib/server/api/errors';
 import { errorResponse } from '$lib/server/api/http';
 import { clearSessionCookie, setSessionCookie } from '$lib/server/auth/cookies';
-import { getSessions } from '$lib/server/db';
+import { closeConnections, getSessions } from '$lib/server/db';
 import { getEnv } from '$lib/server/env';
 import { logger } from '$lib/server/logger';
+import { waitForRedis } from '$lib/server/redis';
 
-/** Validates the environment before the first request: a misconfigured server never starts. */
-export const init: ServerInit = () => {
+/**
+ * Before the first request: validate the environment (a misconfigured server never starts) and
+ * open Redis, so the first health check or rate-limited request does not race its connection.
+ */
+export const init: ServerInit = async () => {
 	getEnv();
+	await waitForRedis();
+	// adapter-node emits this after the HTTP server closed on SIGTERM/SIGINT; open pools would
+	// otherwise keep the process alive until it is killed.
+	process.once('sveltekit:shutdown', () => void closeConnections());
 };
 
 const requestId: Handle = async ({ event, resolve }) => {

@@ -1,6 +1,6 @@
 import { describe, expect, inject, it } from 'vitest';
 import { freePort } from '../../../scripts/lib/postgres.ts';
-import { spawnNode, webBuild } from '../../../tests/servers.ts';
+import { spawnNode, startWeb, webBuild } from '../../../tests/servers.ts';
 
 /** Runs the production build with the given env and returns how it ended. */
 async function boot(env: Record<string, string>) {
@@ -40,5 +40,23 @@ describe('web app startup in production', () => {
 		expect(code).not.toBe(0);
 		expect(code).not.toBeNull();
 		expect(output).toMatch(/RATE_LIMIT_LOGIN_PER_IP/);
+	});
+});
+
+describe('web app shutdown', () => {
+	it('closes its database and Redis connections and exits 0 on SIGTERM', async () => {
+		const redis = inject('redisUrl');
+		const web = await startWeb({
+			DATABASE_URL: inject('databaseUrl'),
+			...(redis ? { REDIS_URL: redis } : {})
+		});
+		// The first request after start already sees Redis connected (it is opened in init).
+		expect((await fetch(`${web.url}/api/v1/health`)).status).toBe(200);
+		const started = Date.now();
+		const exited = new Promise<number | null>((r) => web.child.once('exit', r));
+		web.child.kill('SIGTERM');
+		expect(await exited).toBe(0);
+		// Well under the 5 s after which tests/servers.ts would SIGKILL it.
+		expect(Date.now() - started).toBeLessThan(4_500);
 	});
 });

@@ -15,3 +15,24 @@ export function getRedis(): Redis | null {
 	client.on('error', (err) => log.warn({ err }, 'redis error'));
 	return client;
 }
+
+/** Resolves once Redis is ready (or after a timeout: the app then runs with the in-memory fallbacks). */
+export async function waitForRedis(timeoutMs = 5_000): Promise<void> {
+	const redis = getRedis();
+	if (!redis || redis.status === 'ready') return;
+	await new Promise<void>((resolve) => {
+		const timer = setTimeout(() => {
+			logger('redis').warn('redis not ready yet; continuing');
+			resolve();
+		}, timeoutMs);
+		redis.once('ready', () => {
+			clearTimeout(timer);
+			resolve();
+		});
+	});
+}
+
+export async function closeRedis(): Promise<void> {
+	if (client) await client.quit().catch(() => client?.disconnect());
+	client = undefined;
+}

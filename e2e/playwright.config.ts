@@ -1,0 +1,63 @@
+import { chromium, defineConfig, devices } from '@playwright/test';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const webPort = Number(process.env.E2E_WEB_PORT ?? 4173);
+const realtimePort = Number(process.env.E2E_REALTIME_PORT ?? 4174);
+// localhost, not 127.0.0.1: the session cookie is Secure, which Chromium allows on http://localhost.
+const baseURL = `http://localhost:${webPort}`;
+
+/** Playwright's own Chromium when installed (`playwright install chromium`), else the system one. */
+function browserLaunchOptions() {
+	let bundled = '';
+	try {
+		bundled = chromium.executablePath();
+	} catch {
+		// unknown platform for Playwright's builds
+	}
+	if (bundled && existsSync(bundled)) return {};
+	return {
+		executablePath: process.env.E2E_CHROMIUM_PATH ?? '/usr/bin/chromium',
+		args: [
+			'--no-sandbox',
+			'--disable-background-networking',
+			'--autoplay-policy=no-user-gesture-required'
+		]
+	};
+}
+
+export default defineConfig({
+	testDir: './specs',
+	outputDir: './test-results',
+	fullyParallel: true,
+	forbidOnly: !!process.env.CI,
+	retries: process.env.CI ? 1 : 0,
+	reporter: [['list'], ['html', { open: 'never', outputFolder: `${here}playwright-report` }]],
+	use: {
+		baseURL,
+		trace: 'retain-on-failure',
+		screenshot: 'only-on-failure'
+	},
+	projects: [
+		{
+			name: 'chromium',
+			use: { ...devices['Desktop Chrome'], launchOptions: browserLaunchOptions() }
+		}
+	],
+	webServer: {
+		// node --import tsx (not the tsx CLI) keeps serve.ts a single process, so it gets the signal
+		// itself and can stop the servers and drop its database before exiting.
+		command: 'node --import tsx serve.ts',
+		cwd: here,
+		url: `${baseURL}/api/v1/health`,
+		env: { E2E_WEB_PORT: String(webPort), E2E_REALTIME_PORT: String(realtimePort) },
+		reuseExistingServer: false,
+		timeout: 120_000,
+		stdout: 'pipe',
+		stderr: 'pipe',
+		// Without this Playwright SIGKILLs the process group and the test database is never dropped.
+		// The web app can take ~5 s to stop (serve.ts then SIGKILLs it), so leave room for that.
+		gracefulShutdown: { signal: 'SIGTERM', timeout: 20_000 }
+	}
+});
