@@ -2,6 +2,7 @@
 // demo account -> realtime service + web app, stopped together with Ctrl-C.
 import 'dotenv/config';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
 import { dbmate } from './lib/migrate.ts';
 import { devDatabase, repoRoot } from './lib/postgres.ts';
 import { seedDemo } from './lib/seed.ts';
@@ -45,6 +46,7 @@ run('realtime', ['--filter', '@chorus/realtime', 'dev'], {
 });
 run('web', ['--filter', '@chorus/web', 'dev'], {
 	DATABASE_URL: db.url,
+	DATA_DIR: process.env.DATA_DIR ?? join(repoRoot, '.data'),
 	REALTIME_PROXY_TARGET: `http://localhost:${REALTIME_PORT}`
 });
 console.log(`› Chorus: ${WEB_ORIGIN}  (demo account: demo@chorus.local / chorus-demo)`);

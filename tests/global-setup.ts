@@ -2,12 +2,19 @@
 // migrated with dbmate, and the built web app (apps/web/build) started against it.
 import type { TestProject } from 'vitest/node';
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { dbmate } from '../scripts/lib/migrate.ts';
 import { testDatabase } from '../scripts/lib/postgres.ts';
 import { startWeb, type StartedProcess } from './servers.ts';
 
+/** Small, so size-limit tests stay fast. */
+const UPLOAD_MAX_BYTES = 6 * 1024 * 1024;
+
 export default async function setup(project: TestProject) {
 	const db = await testDatabase('int');
+	const dataDir = await mkdtemp(join(tmpdir(), 'chorus-int-data-'));
 	let web: StartedProcess | undefined;
 	try {
 		await dbmate(db.url, ['up'], true);
@@ -21,12 +28,16 @@ export default async function setup(project: TestProject) {
 			RATE_LIMIT_NAMESPACE: `test-${randomBytes(6).toString('hex')}`,
 			RATE_LIMIT_LOGIN_PER_ACCOUNT: String(rateLimits.loginPerAccount),
 			RATE_LIMIT_LOGIN_PER_IP: String(rateLimits.loginPerIp),
-			RATE_LIMIT_REGISTER_PER_IP: String(rateLimits.registerPerIp)
+			RATE_LIMIT_REGISTER_PER_IP: String(rateLimits.registerPerIp),
+			DATA_DIR: dataDir,
+			UPLOAD_MAX_BYTES: String(UPLOAD_MAX_BYTES)
 		});
 		project.provide('databaseUrl', db.url);
 		project.provide('redisUrl', process.env.REDIS_URL ?? null);
 		project.provide('webUrl', web.url);
 		project.provide('rateLimits', rateLimits);
+		project.provide('dataDir', dataDir);
+		project.provide('uploadMaxBytes', UPLOAD_MAX_BYTES);
 	} catch (err) {
 		await web?.stop();
 		await db.stop();
@@ -35,5 +46,6 @@ export default async function setup(project: TestProject) {
 	return async () => {
 		await web?.stop();
 		await db.stop();
+		await rm(dataDir, { recursive: true, force: true });
 	};
 }

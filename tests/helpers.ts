@@ -9,6 +9,9 @@ declare module 'vitest' {
 		redisUrl: string | null;
 		webUrl: string;
 		rateLimits: { loginPerAccount: number; loginPerIp: number; registerPerIp: number };
+		/** DATA_DIR of the shared web server (blobs/ and tmp/ inside). */
+		dataDir: string;
+		uploadMaxBytes: number;
 	}
 }
 

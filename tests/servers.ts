@@ -71,6 +71,8 @@ export async function startWeb(
 		HOST: '127.0.0.1',
 		ORIGIN: url,
 		LOG_LEVEL: 'warn',
+		// Our routes enforce their own limits (UPLOAD_MAX_BYTES); adapter-node's default is 512K.
+		BODY_SIZE_LIMIT: '1G',
 		...env
 	});
 	await waitForHttp(`${url}/api/v1/health`, child, output).catch(async (e) => {

@@ -9,17 +9,22 @@ import { closeConnections, getSessions } from '$lib/server/db';
 import { getEnv } from '$lib/server/env';
 import { logger } from '$lib/server/logger';
 import { waitForRedis } from '$lib/server/redis';
+import { startProcessingWorker, stopProcessingWorker } from '$lib/server/library/processing';
 
 /**
  * Before the first request: validate the environment (a misconfigured server never starts) and
  * open Redis, so the first health check or rate-limited request does not race its connection.
  */
 export const init: ServerInit = async () => {
-	getEnv();
+	const env = getEnv();
 	await waitForRedis();
+	if (env.MEDIA_WORKER) startProcessingWorker();
 	// adapter-node emits this after the HTTP server closed on SIGTERM/SIGINT; open pools would
 	// otherwise keep the process alive until it is killed.
-	process.once('sveltekit:shutdown', () => void closeConnections());
+	process.once('sveltekit:shutdown', () => {
+		stopProcessingWorker();
+		void closeConnections();
+	});
 };
 
 const requestId: Handle = async ({ event, resolve }) => {
@@ -33,16 +38,21 @@ const requestId: Handle = async ({ event, resolve }) => {
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
- * CSRF for the JSON API (SvelteKit only guards form content types): a browser always sends
- * Origin and Sec-Fetch-Site on cross-site requests; clients without them are not browsers.
+ * CSRF for every state-changing request (forms and the JSON API): a browser always sends Origin
+ * and Sec-Fetch-Site on cross-site requests; clients without them are not browsers, and a cookie
+ * alone cannot be abused by them.
  */
 const originCheck: Handle = async ({ event, resolve }) => {
 	const { request, url } = event;
-	if (url.pathname.startsWith('/api/') && !SAFE_METHODS.has(request.method)) {
+	if (!SAFE_METHODS.has(request.method)) {
 		const origin = request.headers.get('origin');
 		const site = request.headers.get('sec-fetch-site');
 		if ((origin && origin !== url.origin) || (site && site !== 'same-origin' && site !== 'none')) {
-			return errorResponse(new ApiError(403, 'FORBIDDEN', 'Cross-site requests are not allowed'));
+			const message = 'Cross-site requests are not allowed';
+			if (url.pathname.startsWith('/api/')) {
+				return errorResponse(new ApiError(403, 'FORBIDDEN', message));
+			}
+			return new Response(message, { status: 403, headers: { 'content-type': 'text/plain' } });
 		}
 	}
 	return resolve(event);

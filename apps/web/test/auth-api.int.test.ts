@@ -288,6 +288,20 @@ describe('API hygiene', () => {
 		expect(same.status).toBe(201);
 	});
 
+	it('refuses cross-site form posts to pages, and accepts same-origin ones', async () => {
+		const form = (headers: Record<string, string>) =>
+			api('/login', {
+				body: new URLSearchParams({ email: uniqueEmail(), password: 'whatever-1' }).toString(),
+				headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }
+			});
+		expect((await form({ origin: 'https://evil.example' })).status).toBe(403);
+		expect((await form({ 'sec-fetch-site': 'cross-site' })).status).toBe(403);
+		// Same origin: the action runs, and the page comes back with its error message.
+		const same = await form({ origin: inject('webUrl'), 'sec-fetch-site': 'same-origin' });
+		expect(same.status).not.toBe(403);
+		expect(JSON.stringify(same.body)).toContain('Wrong email or password');
+	});
+
 	it('404 JSON for unknown API routes and 405 for unsupported methods', async () => {
 		const missing = await api('/api/v1/does-not-exist');
 		expect(missing.status).toBe(404);

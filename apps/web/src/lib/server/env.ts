@@ -22,7 +22,19 @@ const schema = z.object({
 		.default('chorus'),
 	RATE_LIMIT_LOGIN_PER_ACCOUNT: positiveInt.default(10),
 	RATE_LIMIT_LOGIN_PER_IP: positiveInt.default(100),
-	RATE_LIMIT_REGISTER_PER_IP: positiveInt.default(30)
+	RATE_LIMIT_REGISTER_PER_IP: positiveInt.default(30),
+	DATA_DIR: z.string().default('.data'),
+	UPLOAD_MAX_BYTES: positiveInt.default(200 * 1024 * 1024),
+	USER_QUOTA_BYTES: positiveInt.default(20 * 1024 * 1024 * 1024),
+	STORAGE_DRIVER: z.enum(['local', 's3']).default('local'),
+	S3_ENDPOINT: z.url().optional(),
+	S3_REGION: z.string().default('us-east-1'),
+	S3_BUCKET: z.string().optional(),
+	S3_ACCESS_KEY_ID: z.string().optional(),
+	S3_SECRET_ACCESS_KEY: z.string().optional(),
+	S3_FORCE_PATH_STYLE: bool.default(true),
+	/** Set to false to run no background media processing in this process. */
+	MEDIA_WORKER: bool.default(true)
 });
 
 export type Env = z.infer<typeof schema> & { COOKIE_SECURE: boolean };

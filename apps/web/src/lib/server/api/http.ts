@@ -17,6 +17,25 @@ export function zodIssues(error: z.ZodError) {
 	}));
 }
 
+/** Reads a whole (small) body, refusing with 413 past `maxBytes` without buffering more. */
+export async function readBody(request: Request, maxBytes: number): Promise<Buffer> {
+	const tooLarge = () =>
+		new ApiError(413, 'PAYLOAD_TOO_LARGE', `The body is larger than ${maxBytes} bytes`);
+	const declared = Number(request.headers.get('content-length'));
+	if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge();
+	if (!request.body) return Buffer.alloc(0);
+	const chunks: Uint8Array[] = [];
+	let size = 0;
+	for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
+		size += chunk.byteLength;
+		if (size > maxBytes) throw tooLarge();
+		chunks.push(chunk);
+	}
+	return Buffer.concat(chunks);
+}
+
+const MAX_JSON_BYTES = 64 * 1024;
+
 /** Reads a JSON body: 415 for another media type, 400 for malformed JSON or a schema mismatch. */
 export async function readJson<S extends z.ZodType>(
 	request: Request,
@@ -26,9 +45,10 @@ export async function readJson<S extends z.ZodType>(
 	if (!/^application\/json\s*(;|$)/i.test(type)) {
 		throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json');
 	}
+	const raw = await readBody(request, MAX_JSON_BYTES);
 	let body: unknown;
 	try {
-		body = await request.json();
+		body = JSON.parse(raw.toString('utf8'));
 	} catch {
 		throw new ApiError(400, 'VALIDATION', 'The body is not valid JSON');
 	}

@@ -1,0 +1,144 @@
+// Background media processing (waveform + cover) for uploaded tracks. State lives in the tracks
+// table, so a job interrupted by a crash or restart is picked up again by any web process.
+import { Prisma } from '@chorus/db';
+import { parseFile } from 'music-metadata';
+import { createHash, randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { audioKey, coverKey, getStore, tmpDir } from '../blobs.ts';
+import { getDb } from '../db.ts';
+import { logger } from '../logger.ts';
+import { probeImage, renderCovers } from '../media/covers.ts';
+import { computeWaveform } from '../media/waveform.ts';
+
+export const MAX_PROCESSING_ATTEMPTS = 3;
+/** A lease older than this belongs to a worker that died. */
+const LEASE_MS = 5 * 60 * 1000;
+const IDLE_POLL_MS = 30_000;
+
+const log = () => logger('processing');
+
+interface Claimed {
+	id: string;
+	blob_sha256: string;
+	processing_attempts: number;
+}
+
+/** Takes one pending track (or one whose worker died), so each job runs on one worker at a time. */
+async function claim(): Promise<Claimed | null> {
+	const rows = await getDb().$queryRaw<Claimed[]>`
+		UPDATE tracks SET processing_started_at = now(), processing_attempts = processing_attempts + 1
+		WHERE id = (
+			SELECT id FROM tracks
+			WHERE processing_status = 'pending'
+				AND (processing_started_at IS NULL OR processing_started_at < ${new Date(Date.now() - LEASE_MS)})
+			ORDER BY created_at
+			FOR UPDATE SKIP LOCKED
+			LIMIT 1
+		)
+		RETURNING id, blob_sha256, processing_attempts`;
+	return rows[0] ?? null;
+}
+
+async function storeCover(picture: Uint8Array): Promise<string | null> {
+	try {
+		const image = Buffer.from(picture);
+		await probeImage(image);
+		const sha256 = createHash('sha256').update(image).digest('hex');
+		const variants = await renderCovers(image);
+		const store = getStore();
+		await Promise.all(
+			Object.entries(variants).map(([size, data]) =>
+				store.putBuffer(coverKey(sha256, size), data, 'image/webp')
+			)
+		);
+		return sha256;
+	} catch (err) {
+		// A broken embedded picture must not fail the track: it gets the placeholder.
+		log().warn({ err }, 'embedded cover ignored');
+		return null;
+	}
+}
+
+export async function processTrack(job: Claimed): Promise<void> {
+	const path = join(tmpDir(), `process-${randomUUID()}`);
+	try {
+		await pipeline(await getStore().read(audioKey(job.blob_sha256)), createWriteStream(path));
+		const waveform = await computeWaveform(path);
+		const meta = await parseFile(path, { duration: false, skipCovers: false });
+		const picture = meta.common.picture?.[0];
+		const coverSha256 = picture ? await storeCover(picture.data) : null;
+		await getDb().track.update({
+			where: { id: job.id },
+			data: {
+				waveform: waveform as unknown as Prisma.InputJsonValue,
+				// An uploaded cover (PUT .../cover) wins over the embedded one.
+				...(coverSha256 ? { coverSha256 } : {}),
+				processingStatus: 'ready',
+				processingError: null,
+				processingStartedAt: null
+			}
+		});
+	} catch (err) {
+		const failed = job.processing_attempts >= MAX_PROCESSING_ATTEMPTS;
+		log().error({ err, trackId: job.id, attempt: job.processing_attempts }, 'processing failed');
+		await getDb().track.update({
+			where: { id: job.id },
+			data: {
+				processingStatus: failed ? 'failed' : 'pending',
+				processingError: (err instanceof Error ? err.message : String(err)).slice(0, 300),
+				processingStartedAt: null
+			}
+		});
+	} finally {
+		await rm(path, { force: true });
+	}
+}
+
+let running = false;
+let wakeup: (() => void) | undefined;
+let timer: ReturnType<typeof setTimeout> | undefined;
+let stopped = false;
+
+/** Drains pending jobs one at a time (decoding is CPU-bound; one at a time keeps requests fast). */
+async function loop(): Promise<void> {
+	while (!stopped) {
+		let job: Claimed | null = null;
+		try {
+			job = await claim();
+		} catch (err) {
+			log().warn({ err }, 'could not claim a processing job');
+		}
+		if (job) {
+			// processTrack records its own failures; this guards the loop against the unexpected
+			// (e.g. the database going away while recording one), which must not crash the server.
+			await processTrack(job).catch((err) => log().error({ err }, 'processing job crashed'));
+			continue;
+		}
+		await new Promise<void>((resolve) => {
+			wakeup = resolve;
+			timer = setTimeout(resolve, IDLE_POLL_MS);
+		});
+	}
+	running = false;
+}
+
+export function startProcessingWorker(): void {
+	if (running) return;
+	running = true;
+	stopped = false;
+	void loop();
+}
+
+/** Called after an upload so the job starts now rather than at the next poll. */
+export function wakeProcessing(): void {
+	clearTimeout(timer);
+	wakeup?.();
+}
+
+export function stopProcessingWorker(): void {
+	stopped = true;
+	wakeProcessing();
+}

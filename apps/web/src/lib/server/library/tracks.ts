@@ -1,0 +1,174 @@
+import type { SessionUser } from '@chorus/auth';
+import { Prisma, type Db } from '@chorus/db';
+import { z } from 'zod';
+import { ApiError } from '../api/errors.ts';
+import { audioKey, coverKey, getStore } from '../blobs.ts';
+import { getDb } from '../db.ts';
+import { logger } from '../logger.ts';
+import { COVER_SIZES } from '../media/covers.ts';
+
+type TrackRow = Prisma.TrackGetPayload<object>;
+
+export const VISIBILITIES = ['private', 'unlisted', 'public'] as const;
+
+const optionalText = (max: number) =>
+	z
+		.string()
+		.trim()
+		.max(max)
+		.transform((s) => (s === '' ? null : s))
+		.nullable()
+		.optional();
+
+export const trackPatchInput = z
+	.strictObject({
+		title: z.string().trim().min(1, 'Title is required').max(300).optional(),
+		artist: z.string().trim().min(1, 'Artist is required').max(300).optional(),
+		album: optionalText(300),
+		albumArtist: optionalText(300),
+		genre: optionalText(100),
+		trackNo: z.number().int().min(0).max(9999).nullable().optional(),
+		year: z.number().int().min(0).max(9999).nullable().optional(),
+		visibility: z.enum(VISIBILITIES).optional()
+	})
+	.refine((o) => Object.keys(o).length > 0, 'Send at least one field to change');
+
+export const trackJsonSchema = z.object({
+	id: z.uuid(),
+	ownerId: z.uuid(),
+	title: z.string(),
+	artist: z.string(),
+	album: z.string().nullable(),
+	albumArtist: z.string().nullable(),
+	trackNo: z.number().nullable(),
+	year: z.number().nullable(),
+	genre: z.string().nullable(),
+	durationMs: z.number(),
+	container: z.string(),
+	codec: z.string(),
+	mimeType: z.string(),
+	bitrate: z.number().nullable(),
+	sampleRate: z.number().nullable(),
+	channels: z.number().nullable(),
+	sizeBytes: z.number(),
+	sha256: z.string(),
+	coverUrl: z.string(),
+	waveformUrl: z.string(),
+	streamUrl: z.string(),
+	visibility: z.enum(VISIBILITIES),
+	processingStatus: z.enum(['pending', 'ready', 'failed']),
+	createdAt: z.string()
+});
+export type TrackJson = z.infer<typeof trackJsonSchema>;
+
+export function toTrackJson(t: TrackRow): TrackJson {
+	const base = `/api/v1/tracks/${t.id}`;
+	// The cover URL changes with the cover, so browsers may cache each one for good.
+	const coverVersion = t.coverSha256 ? t.coverSha256.slice(0, 12) : 'placeholder';
+	return {
+		id: t.id,
+		ownerId: t.ownerId,
+		title: t.title,
+		artist: t.artist,
+		album: t.album,
+		albumArtist: t.albumArtist,
+		trackNo: t.trackNo,
+		year: t.year,
+		genre: t.genre,
+		durationMs: t.durationMs,
+		container: t.container,
+		codec: t.codec,
+		mimeType: t.mimeType,
+		bitrate: t.bitrate,
+		sampleRate: t.sampleRate,
+		channels: t.channels,
+		sizeBytes: Number(t.sizeBytes),
+		sha256: t.blobSha256,
+		coverUrl: `${base}/cover?size=md&v=${coverVersion}`,
+		waveformUrl: `${base}/waveform`,
+		streamUrl: `${base}/stream`,
+		visibility: t.visibility,
+		processingStatus: t.processingStatus,
+		createdAt: t.createdAt.toISOString()
+	};
+}
+
+/**
+ * Extra ways to be allowed to see a track (the rooms feature registers "member of a room whose
+ * queue has it"). Kept as a hook so the library does not depend on rooms.
+ */
+type AccessRule = (userId: string, trackId: string) => Promise<boolean>;
+const accessRules: AccessRule[] = [];
+export function registerTrackAccessRule(rule: AccessRule): void {
+	accessRules.push(rule);
+}
+
+async function canView(track: TrackRow, user: SessionUser): Promise<boolean> {
+	if (track.ownerId === user.id || track.visibility !== 'private') return true;
+	for (const rule of accessRules) if (await rule(user.id, track.id)) return true;
+	return false;
+}
+
+const notFound = () => new ApiError(404, 'NOT_FOUND', 'No such track');
+
+/** The track if this user may see it; 404 otherwise (no difference between missing and private). */
+export async function findVisibleTrack(id: string, user: SessionUser): Promise<TrackRow> {
+	if (!z.uuid().safeParse(id).success) throw notFound();
+	const track = await getDb().track.findUnique({ where: { id } });
+	if (!track || !(await canView(track, user))) throw notFound();
+	return track;
+}
+
+async function findOwnTrack(id: string, user: SessionUser): Promise<TrackRow> {
+	const track = await findVisibleTrack(id, user);
+	if (track.ownerId !== user.id)
+		throw new ApiError(403, 'FORBIDDEN', 'Only the uploader can change this track');
+	return track;
+}
+
+export async function listMyTracks(user: SessionUser) {
+	const rows = await getDb().track.findMany({
+		where: { ownerId: user.id },
+		orderBy: { createdAt: 'desc' }
+	});
+	return rows.map(toTrackJson);
+}
+
+export async function updateTrack(
+	id: string,
+	user: SessionUser,
+	input: z.output<typeof trackPatchInput>
+) {
+	await findOwnTrack(id, user);
+	const row = await getDb().track.update({ where: { id }, data: input });
+	return toTrackJson(row);
+}
+
+/** Deletes a track; its audio blob and cover go too once no other track references them. */
+export async function deleteTrack(id: string, user: SessionUser): Promise<void> {
+	const track = await findOwnTrack(id, user);
+	const store = getStore();
+	await getDb().$transaction(async (tx) => {
+		// Uploads take the same row lock before referencing a blob, so this cannot race them.
+		await tx.$queryRaw`SELECT sha256 FROM blobs WHERE sha256 = ${track.blobSha256} FOR UPDATE`;
+		await tx.track.delete({ where: { id } });
+		const others = await tx.track.count({ where: { blobSha256: track.blobSha256 } });
+		if (others === 0) {
+			await store.delete(audioKey(track.blobSha256));
+			await tx.blob.delete({ where: { sha256: track.blobSha256 } });
+		}
+	});
+	if (track.coverSha256) await deleteCoverIfUnused(getDb(), track.coverSha256);
+}
+
+export async function deleteCoverIfUnused(db: Db, sha256: string): Promise<void> {
+	if ((await db.track.count({ where: { coverSha256: sha256 } })) > 0) return;
+	const store = getStore();
+	await Promise.all(
+		Object.keys(COVER_SIZES).map((size) =>
+			store
+				.delete(coverKey(sha256, size))
+				.catch((err) => logger('library').warn({ err }, 'cover delete failed'))
+		)
+	);
+}

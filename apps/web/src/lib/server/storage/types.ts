@@ -1,0 +1,30 @@
+import type { Readable } from 'node:stream';
+
+/** Inclusive byte range, as in HTTP `Range: bytes=start-end`. */
+export interface ByteRange {
+	start: number;
+	end: number;
+}
+
+/**
+ * Where blobs live: content-addressed keys such as `audio/<sha256>` or
+ * `covers/<sha256>/<variant>.webp`. Implementations: local disk and S3-compatible.
+ * Keys are produced by our code only (never from user input) and use [a-z0-9/._-].
+ */
+export interface BlobStore {
+	readonly kind: 'local' | 's3';
+	/**
+	 * Stores a finished local file under `key` and removes the local file. Atomic: a reader sees
+	 * either nothing or the whole object. Storing a key that already exists is allowed (the
+	 * content is the same by construction) and must not fail when two callers race.
+	 */
+	putFile(key: string, filePath: string, contentType: string): Promise<void>;
+	/** Stores a small in-memory object (covers, placeholders). Same atomicity as putFile. */
+	putBuffer(key: string, data: Uint8Array, contentType: string): Promise<void>;
+	/** Size in bytes, or null when the key does not exist. */
+	stat(key: string): Promise<{ size: number } | null>;
+	/** Streams the object, or one inclusive byte range of it. Rejects if the key does not exist. */
+	read(key: string, range?: ByteRange): Promise<Readable>;
+	/** Removes the object; removing a missing key is not an error. */
+	delete(key: string): Promise<void>;
+}

@@ -1,0 +1,183 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { makeAudio } from '../../../tests/fixtures/audio.ts';
+import { startS3rver, type StartedS3rver } from '../../../tests/s3rver.ts';
+import { startWeb } from '../../../tests/servers.ts';
+import { filesUnder, sha256File, signUp, testDb, type Client } from './tracks-client.ts';
+
+let dir: string;
+beforeAll(async () => {
+	dir = await mkdtemp(join(tmpdir(), 'chorus-drivers-'));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+/** Its own web server (same database) with extra settings. */
+async function webWith(env: Record<string, string>) {
+	const dataDir = await mkdtemp(join(tmpdir(), 'chorus-web-data-'));
+	const web = await startWeb({
+		DATABASE_URL: inject('databaseUrl'),
+		ADDRESS_HEADER: 'x-forwarded-for',
+		XFF_DEPTH: '1',
+		RATE_LIMIT_NAMESPACE: `drivers-${process.pid}-${Date.now()}`,
+		DATA_DIR: dataDir,
+		// Background processing belongs to the shared server in these tests.
+		MEDIA_WORKER: 'false',
+		...env
+	});
+	return {
+		web,
+		dataDir,
+		async stop() {
+			await web.stop();
+			await rm(dataDir, { recursive: true, force: true });
+		}
+	};
+}
+
+describe('per-user storage quota', () => {
+	let server: Awaited<ReturnType<typeof webWith>>;
+	let user: Client;
+	beforeAll(async () => {
+		server = await webWith({ USER_QUOTA_BYTES: String(400_000) });
+		user = await signUp(server.web.url);
+	});
+	afterAll(() => server?.stop());
+
+	it('413 QUOTA_EXCEEDED once the uploads would pass the quota, leaving nothing behind', async () => {
+		const file = await makeAudio(dir, 'wav', { seconds: 1 }); // ~176 KB
+		expect((await user.upload(file)).status).toBe(201);
+		expect(
+			(await user.upload(await makeAudio(dir, 'wav', { seconds: 1, frequencyHz: 330 }))).status
+		).toBe(201);
+		const third = await makeAudio(dir, 'wav', { seconds: 1, frequencyHz: 550 });
+		const before = await testDb().track.count({ where: { ownerId: user.userId } });
+		const res = await user.upload(third);
+		expect(res.status).toBe(413);
+		expect((await res.json()).error.code).toBe('QUOTA_EXCEEDED');
+		expect(await testDb().track.count({ where: { ownerId: user.userId } })).toBe(before);
+		expect(await testDb().blob.count({ where: { sha256: await sha256File(third) } })).toBe(0);
+		expect(await filesUnder(join(server.dataDir, 'tmp'))).toEqual([]);
+	});
+});
+
+describe('S3 storage driver (s3rver)', () => {
+	let s3: StartedS3rver;
+	let server: Awaited<ReturnType<typeof webWith>>;
+	let user: Client;
+	beforeAll(async () => {
+		s3 = await startS3rver('chorus-test');
+		server = await webWith({
+			STORAGE_DRIVER: 's3',
+			S3_ENDPOINT: s3.endpoint,
+			S3_BUCKET: s3.bucket,
+			S3_REGION: s3.region,
+			S3_ACCESS_KEY_ID: s3.accessKeyId,
+			S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
+			S3_FORCE_PATH_STYLE: 'true'
+		});
+		user = await signUp(server.web.url);
+	});
+	afterAll(async () => {
+		await server?.stop();
+		await s3?.stop();
+	});
+
+	it('uploads to S3 and streams ranges from it', async () => {
+		const file = await makeAudio(dir, 'mp3', { seconds: 3, title: 'On S3' });
+		const bytes = await readFile(file);
+		const res = await user.upload(file);
+		expect(res.status).toBe(201);
+		const track = await res.json();
+		// Nothing lands on local disk besides temp files that are gone again.
+		expect(await filesUnder(join(server.dataDir, 'blobs'))).toEqual([]);
+		expect(await filesUnder(join(server.dataDir, 'tmp'))).toEqual([]);
+
+		const full = await user.call(track.streamUrl);
+		expect(full.status).toBe(200);
+		expect(Buffer.from(await full.arrayBuffer()).equals(bytes)).toBe(true);
+		const part = await user.call(track.streamUrl, { headers: { range: 'bytes=-100' } });
+		expect(part.status).toBe(206);
+		expect(part.headers.get('content-range')).toBe(
+			`bytes ${bytes.length - 100}-${bytes.length - 1}/${bytes.length}`
+		);
+		expect(Buffer.from(await part.arrayBuffer()).equals(bytes.subarray(-100))).toBe(true);
+		const bad = await user.call(track.streamUrl, { headers: { range: `bytes=${bytes.length}-` } });
+		expect(bad.status).toBe(416);
+
+		expect((await user.call(`/api/v1/tracks/${track.id}`, { method: 'DELETE' })).status).toBe(204);
+		expect((await user.call(track.streamUrl)).status).toBe(404);
+	});
+
+	it('a failing S3 write answers an error and leaves no row and no temp file', async () => {
+		const file = await makeAudio(dir, 'mp3', { seconds: 2, title: 'S3 down' });
+		const sha = await sha256File(file);
+		s3.failPuts(5);
+		const res = await user.upload(file);
+		expect(res.status).toBeGreaterThanOrEqual(500);
+		expect((await res.json()).error.code).toEqual(expect.any(String));
+		expect(await testDb().blob.count({ where: { sha256: sha } })).toBe(0);
+		expect(await testDb().track.count({ where: { blobSha256: sha } })).toBe(0);
+		expect(await filesUnder(join(server.dataDir, 'tmp'))).toEqual([]);
+		s3.failPuts(0);
+		// And it works again once S3 recovers.
+		expect((await user.upload(file)).status).toBe(201);
+	});
+});
+
+describe('background processing survives a dead worker', () => {
+	let server: Awaited<ReturnType<typeof webWith>>;
+	let user: Client;
+	beforeAll(async () => {
+		// Shares the blob store with the main server, but runs no worker of its own.
+		server = await webWith({ DATA_DIR: inject('dataDir') });
+		user = await signUp(server.web.url);
+	});
+	afterAll(() => server?.web.stop());
+
+	it('a job whose worker died is picked up again; a live lease is left alone', async () => {
+		const db = testDb();
+		const upload = async (freq: number) =>
+			(await (
+				await user.upload(await makeAudio(dir, 'flac', { seconds: 2, frequencyHz: freq }))
+			).json()) as {
+				id: string;
+			};
+		const crashed = await upload(311);
+		const busy = await upload(313);
+		// As if a worker claimed both: one died 10 minutes ago, the other is still working.
+		await db.track.update({
+			where: { id: crashed.id },
+			data: { processingAttempts: 1, processingStartedAt: new Date(Date.now() - 10 * 60_000) }
+		});
+		await db.track.update({
+			where: { id: busy.id },
+			data: { processingAttempts: 1, processingStartedAt: new Date() }
+		});
+		// Any upload to the server with a worker wakes it; it then drains every claimable job.
+		const main = await signUp();
+		const trigger = (await (
+			await main.upload(await makeAudio(dir, 'mp3', { seconds: 1, frequencyHz: 317 }))
+		).json()) as {
+			id: string;
+		};
+		const deadline = Date.now() + 20_000;
+		for (;;) {
+			const [c, t] = await Promise.all([
+				db.track.findUniqueOrThrow({ where: { id: crashed.id } }),
+				db.track.findUniqueOrThrow({ where: { id: trigger.id } })
+			]);
+			if (c.processingStatus === 'ready' && t.processingStatus === 'ready') break;
+			if (Date.now() > deadline)
+				throw new Error(`not processed: ${c.processingStatus}/${t.processingStatus}`);
+			await new Promise((r) => setTimeout(r, 100));
+		}
+		const crashedAfter = await db.track.findUniqueOrThrow({ where: { id: crashed.id } });
+		expect(crashedAfter.processingAttempts).toBe(2);
+		expect(crashedAfter.waveform).not.toBeNull();
+		const busyAfter = await db.track.findUniqueOrThrow({ where: { id: busy.id } });
+		expect(busyAfter.processingStatus).toBe('pending');
+		expect(busyAfter.processingAttempts).toBe(1);
+	});
+});
