@@ -46,6 +46,7 @@ export const defaultSchemaPath = fileURLToPath(
 
 /** dbmate's bookkeeping table. */
 const ignoredTables = new Set(['schema_migrations']);
+export const SQL_ONLY_INDEX = /_sql_idx$/;
 
 type Document = Exclude<ReturnType<typeof getDMMF>, GetDMMFError>;
 type Model = Document['datamodel']['models'][number];
@@ -299,13 +300,15 @@ export async function actualSchema(db: string | pg.ClientBase): Promise<SchemaSh
 	// Unique constraints are backed by unique indexes, so pg_index covers both kinds.
 	const { rows: indexRows } = await db.query<{
 		table_name: string;
+		index_name: string;
 		is_unique: boolean;
 		method: string;
 		keys: string[];
 		plain: boolean;
 		predicate: string | null;
 	}>(`
-		SELECT c.relname::text AS table_name, i.indisunique AS is_unique, am.amname::text AS method,
+		SELECT c.relname::text AS table_name, ic.relname::text AS index_name,
+			i.indisunique AS is_unique, am.amname::text AS method,
 			ARRAY(
 				SELECT CASE WHEN i.indkey[k - 1] <> 0
 					THEN (SELECT a.attname::text FROM pg_attribute a
@@ -326,7 +329,9 @@ export async function actualSchema(db: string | pg.ClientBase): Promise<SchemaSh
 	`);
 	for (const row of indexRows) {
 		const shape = table(row.table_name);
-		if (!shape) continue;
+		// Indexes Prisma cannot express (expressions, operator classes such as gin_trgm_ops) are
+		// created in SQL only and named *_sql_idx to say so.
+		if (!shape || SQL_ONLY_INDEX.test(row.index_name)) continue;
 		if (row.is_unique && row.plain) {
 			shape.uniques.push(row.keys.map((k) => k.replace(/ DESC$/, '')));
 			continue;

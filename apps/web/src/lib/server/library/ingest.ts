@@ -9,7 +9,7 @@ import { logger } from '../logger.ts';
 import { decodeCheck } from '../media/waveform.ts';
 import { codecMatches, sniffAudio, type SniffedFormat } from './formats.ts';
 import { wakeProcessing } from './processing.ts';
-import { toTrackJson, type TrackJson } from './tracks.ts';
+import { albumIdFor, toTrackJson, type TrackJson } from './tracks.ts';
 import { receiveFile, type ReceivedFile } from './upload.ts';
 
 const unsupported = () =>
@@ -86,6 +86,7 @@ export async function ingestUpload(request: Request, user: SessionUser): Promise
 			channels: int(f.numberOfChannels, 64),
 			sizeBytes: BigInt(file.size)
 		};
+		const withAlbum = { ...data, albumId: albumIdFor(data) };
 
 		const store = getStore();
 		const row = await getDb().$transaction(
@@ -103,7 +104,7 @@ export async function ingestUpload(request: Request, user: SessionUser): Promise
 				await tx.$executeRaw`
 					INSERT INTO blobs (sha256, size_bytes, mime_type) VALUES (${file.sha256}, ${file.size}, ${format.mimeType})
 					ON CONFLICT (sha256) DO UPDATE SET size_bytes = EXCLUDED.size_bytes`;
-				const track = await tx.track.create({ data });
+				const track = await tx.track.create({ data: withAlbum });
 				// Identical bytes are stored once; the first upload moves its temp file in.
 				try {
 					if (!(await store.stat(audioKey(file.sha256)))) {

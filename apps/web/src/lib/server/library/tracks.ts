@@ -1,5 +1,6 @@
 import type { SessionUser } from '@chorus/auth';
 import { Prisma, type Db } from '@chorus/db';
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { ApiError } from '../api/errors.ts';
 import { audioKey, coverKey, getStore } from '../blobs.ts';
@@ -57,11 +58,29 @@ export const trackJsonSchema = z.object({
 	streamUrl: z.string(),
 	visibility: z.enum(VISIBILITIES),
 	processingStatus: z.enum(['pending', 'ready', 'failed']),
-	createdAt: z.string()
+	createdAt: z.string(),
+	albumId: z.string().nullable(),
+	likeCount: z.number(),
+	playCount: z.number(),
+	likedByMe: z.boolean()
 });
 export type TrackJson = z.infer<typeof trackJsonSchema>;
 
-export function toTrackJson(t: TrackRow): TrackJson {
+/** Albums are not a table: an album is the tracks sharing (album artist or artist, album title). */
+export function albumIdFor(t: {
+	album: string | null;
+	albumArtist: string | null;
+	artist: string;
+}): string | null {
+	if (!t.album) return null;
+	const fold = (s: string) => s.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().trim();
+	return createHash('sha256')
+		.update(`${fold(t.albumArtist ?? t.artist)}\u0000${fold(t.album)}`)
+		.digest('hex')
+		.slice(0, 20);
+}
+
+export function toTrackJson(t: TrackRow, likedByMe = false): TrackJson {
 	const base = `/api/v1/tracks/${t.id}`;
 	// The cover URL changes with the cover, so browsers may cache each one for good.
 	const coverVersion = t.coverSha256 ? t.coverSha256.slice(0, 12) : 'placeholder';
@@ -89,9 +108,33 @@ export function toTrackJson(t: TrackRow): TrackJson {
 		streamUrl: `${base}/stream`,
 		visibility: t.visibility,
 		processingStatus: t.processingStatus,
-		createdAt: t.createdAt.toISOString()
+		createdAt: t.createdAt.toISOString(),
+		albumId: t.albumId,
+		likeCount: t.likeCount,
+		playCount: t.playCount,
+		likedByMe
 	};
 }
+
+/** Serialises tracks for `userId`, with likedByMe filled in by one query. */
+export async function tracksJsonFor(rows: TrackRow[], userId: string): Promise<TrackJson[]> {
+	if (rows.length === 0) return [];
+	const liked = await getDb().trackLike.findMany({
+		where: { userId, trackId: { in: rows.map((r) => r.id) } },
+		select: { trackId: true }
+	});
+	const set = new Set(liked.map((l) => l.trackId));
+	return rows.map((r) => toTrackJson(r, set.has(r.id)));
+}
+
+export async function trackJsonFor(row: TrackRow, userId: string): Promise<TrackJson> {
+	return (await tracksJsonFor([row], userId))[0]!;
+}
+
+/** Tracks a user may find by browsing or searching: public ones and their own. */
+export const visibleTo = (userId: string) => ({
+	OR: [{ visibility: 'public' as const }, { ownerId: userId }]
+});
 
 /**
  * Extra ways to be allowed to see a track (the rooms feature registers "member of a room whose
@@ -131,7 +174,7 @@ export async function listMyTracks(user: SessionUser) {
 		where: { ownerId: user.id },
 		orderBy: { createdAt: 'desc' }
 	});
-	return rows.map(toTrackJson);
+	return tracksJsonFor(rows, user.id);
 }
 
 export async function updateTrack(
@@ -139,9 +182,13 @@ export async function updateTrack(
 	user: SessionUser,
 	input: z.output<typeof trackPatchInput>
 ) {
-	await findOwnTrack(id, user);
-	const row = await getDb().track.update({ where: { id }, data: input });
-	return toTrackJson(row);
+	const current = await findOwnTrack(id, user);
+	const next = { ...current, ...input };
+	const row = await getDb().track.update({
+		where: { id },
+		data: { ...input, albumId: albumIdFor(next) }
+	});
+	return trackJsonFor(row, user.id);
 }
 
 /** Deletes a track; its audio blob and cover go too once no other track references them. */

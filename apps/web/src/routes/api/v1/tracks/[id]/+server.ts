@@ -3,14 +3,14 @@ import { endpoint, methodNotAllowed, readJson, requireUser } from '$lib/server/a
 import {
 	deleteTrack,
 	findVisibleTrack,
-	toTrackJson,
+	trackJsonFor,
 	trackPatchInput,
 	updateTrack
 } from '$lib/server/library/tracks';
 
 export const GET = endpoint(async (event) => {
 	const { user } = requireUser(event);
-	return json(toTrackJson(await findVisibleTrack(event.params.id!, user)));
+	return json(await trackJsonFor(await findVisibleTrack(event.params.id!, user), user.id));
 });
 
 export const PATCH = endpoint(async (event) => {

@@ -6,7 +6,7 @@ import { coverKey, getStore } from '$lib/server/blobs';
 import { getDb } from '$lib/server/db';
 import { logger } from '$lib/server/logger';
 import { COVER_SIZES, placeholderCover, probeImage, renderCovers } from '$lib/server/media/covers';
-import { deleteCoverIfUnused, findVisibleTrack, toTrackJson } from '$lib/server/library/tracks';
+import { deleteCoverIfUnused, findVisibleTrack, trackJsonFor } from '$lib/server/library/tracks';
 
 const MAX_COVER_BYTES = 15 * 1024 * 1024;
 type CoverSize = keyof typeof COVER_SIZES;
@@ -83,7 +83,7 @@ export const PUT = endpoint(async (event) => {
 	});
 	if (track.coverSha256 && track.coverSha256 !== sha256)
 		await deleteCoverIfUnused(getDb(), track.coverSha256);
-	return json(toTrackJson(updated));
+	return json(await trackJsonFor(updated, user.id));
 });
 
 export const fallback = methodNotAllowed;
