@@ -8,7 +8,7 @@ export default defineConfig({
 					name: 'unit',
 					include: [
 						'packages/*/src/**/*.test.ts',
-						'apps/realtime/src/**/*.test.ts',
+						'apps/*/src/**/*.test.ts',
 						'scripts/**/*.test.ts'
 					],
 					exclude: ['**/*.int.test.ts', '**/node_modules/**']

@@ -5,7 +5,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { dbmate } from './lib/migrate.ts';
 import { devDatabase, repoRoot } from './lib/postgres.ts';
-import { seedDemo } from './lib/seed.ts';
+import { seedDemoLibrary, signIn } from './lib/demo-library.ts';
+import { DEMO_EMAIL, DEMO_PASSWORD, seedDemo } from './lib/seed.ts';
 
 const REALTIME_PORT = Number(process.env.REALTIME_PORT ?? 3001);
 const WEB_ORIGIN = process.env.ORIGIN ?? 'http://localhost:5173';
@@ -49,7 +50,29 @@ run('web', ['--filter', '@chorus/web', 'dev'], {
 	DATA_DIR: process.env.DATA_DIR ?? join(repoRoot, '.data'),
 	REALTIME_PROXY_TARGET: `http://localhost:${REALTIME_PORT}`
 });
-console.log(`› Chorus: ${WEB_ORIGIN}  (demo account: demo@chorus.local / chorus-demo)`);
+void seedLibraryWhenUp();
+
+/** Once the web app answers, gives the demo account its library (first run only). */
+async function seedLibraryWhenUp() {
+	const deadline = Date.now() + 120_000;
+	while (Date.now() < deadline && !stopping) {
+		try {
+			if ((await fetch(`${WEB_ORIGIN}/api/v1/health`)).ok) break;
+		} catch {
+			// not up yet
+		}
+		await new Promise((r) => setTimeout(r, 500));
+	}
+	try {
+		const session = await signIn(WEB_ORIGIN, DEMO_EMAIL, DEMO_PASSWORD);
+		const added = await seedDemoLibrary(session, (m) => console.log(`› ${m}`));
+		if (added) console.log(`› Demo library: ${added} tracks`);
+	} catch (err) {
+		// The demo account may have been changed or removed; the app works without it.
+		console.warn(`› Demo library skipped: ${err instanceof Error ? err.message : err}`);
+	}
+	console.log(`› Chorus: ${WEB_ORIGIN}  (demo account: ${DEMO_EMAIL} / ${DEMO_PASSWORD})`);
+}
 
 let stopping = false;
 async function stop(code = 0) {
