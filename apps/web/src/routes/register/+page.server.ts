@@ -1,27 +1,9 @@
-import { redirect } from '@sveltejs/kit';
-import { setSessionCookie } from '$lib/server/auth/cookies';
+import { redirectSignedIn, sessionAction } from '$lib/server/auth/actions';
 import { register, registerInput } from '$lib/server/auth/service';
-import { formAction, safeRedirect } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = ({ locals, url }) => {
-	if (locals.user) redirect(303, safeRedirect(url.searchParams.get('redirectTo')));
-};
+export const load: PageServerLoad = (event) => redirectSignedIn(event);
 
 export const actions: Actions = {
-	default: async ({ request, cookies, getClientAddress, url }) => {
-		const userAgent = request.headers.get('user-agent');
-		const result = await formAction(
-			request,
-			registerInput,
-			async (input) => {
-				const { token, session } = await register(input, { ip: getClientAddress(), userAgent });
-				setSessionCookie(cookies, token, session.expiresAt);
-				return null;
-			},
-			['email', 'displayName']
-		);
-		if (result) return result;
-		redirect(303, safeRedirect(url.searchParams.get('redirectTo')));
-	}
+	default: sessionAction(registerInput, register, ['email', 'displayName'])
 };

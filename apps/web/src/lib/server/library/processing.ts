@@ -2,15 +2,15 @@
 // table, so a job interrupted by a crash or restart is picked up again by any web process.
 import { Prisma } from '@chorus/db';
 import { parseFile } from 'music-metadata';
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { audioKey, coverKey, getStore, tmpDir } from '../blobs.ts';
+import { audioKey, getStore, tmpDir } from '../blobs.ts';
+import { storeCoverImage } from './covers.ts';
 import { getDb } from '../db.ts';
 import { logger } from '../logger.ts';
-import { probeImage, renderCovers } from '../media/covers.ts';
 import { computeWaveform } from '../media/waveform.ts';
 
 export const MAX_PROCESSING_ATTEMPTS = 3;
@@ -44,17 +44,7 @@ async function claim(): Promise<Claimed | null> {
 
 async function storeCover(picture: Uint8Array): Promise<string | null> {
 	try {
-		const image = Buffer.from(picture);
-		await probeImage(image);
-		const sha256 = createHash('sha256').update(image).digest('hex');
-		const variants = await renderCovers(image);
-		const store = getStore();
-		await Promise.all(
-			Object.entries(variants).map(([size, data]) =>
-				store.putBuffer(coverKey(sha256, size), data, 'image/webp')
-			)
-		);
-		return sha256;
+		return await storeCoverImage(Buffer.from(picture));
 	} catch (err) {
 		// A broken embedded picture must not fail the track: it gets the placeholder.
 		log().warn({ err }, 'embedded cover ignored');

@@ -1,11 +1,12 @@
 import { json } from '@sveltejs/kit';
-import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { ApiError } from '$lib/server/api/errors';
 import { endpoint, methodNotAllowed, readBody, requireUser } from '$lib/server/api/http';
 import { coverKey, getStore } from '$lib/server/blobs';
 import { getDb } from '$lib/server/db';
 import { logger } from '$lib/server/logger';
-import { COVER_SIZES, placeholderCover, probeImage, renderCovers } from '$lib/server/media/covers';
+import { COVER_SIZES, placeholderCover, probeImage } from '$lib/server/media/covers';
+import { storeCoverImage } from '$lib/server/library/covers';
 import { deleteCoverIfUnused, findVisibleTrack, trackJsonFor } from '$lib/server/library/tracks';
 
 const MAX_COVER_BYTES = 15 * 1024 * 1024;
@@ -30,7 +31,6 @@ export const GET = endpoint(async (event) => {
 	if (track.coverSha256) {
 		try {
 			const body = await getStore().read(coverKey(track.coverSha256, size));
-			const { Readable } = await import('node:stream');
 			return new Response(Readable.toWeb(body) as unknown as BodyInit, { headers });
 		} catch (err) {
 			logger('covers').warn(
@@ -69,14 +69,7 @@ export const PUT = endpoint(async (event) => {
 			'The cover must be a JPEG, PNG or WebP image'
 		);
 	}
-	const sha256 = createHash('sha256').update(image).digest('hex');
-	const variants = await renderCovers(image);
-	const store = getStore();
-	await Promise.all(
-		Object.entries(variants).map(([size, data]) =>
-			store.putBuffer(coverKey(sha256, size), data, 'image/webp')
-		)
-	);
+	const sha256 = await storeCoverImage(image);
 	const updated = await getDb().track.update({
 		where: { id: track.id },
 		data: { coverSha256: sha256 }

@@ -1,0 +1,39 @@
+import { redirect, type Action, type ServerLoadEvent } from '@sveltejs/kit';
+import type { z } from 'zod';
+import { formAction, safeRedirect } from '../forms.ts';
+import { setSessionCookie } from './cookies.ts';
+import type { AuthMeta } from './service.ts';
+
+/** Sign-in and sign-up pages send people who are already signed in on their way. */
+export function redirectSignedIn({ locals, url }: Pick<ServerLoadEvent, 'locals' | 'url'>): void {
+	if (locals.user) redirect(303, safeRedirect(url.searchParams.get('redirectTo')));
+}
+
+/**
+ * A form action that starts a session (sign-in, sign-up) with the same service as the JSON
+ * API, then follows `?redirectTo=`. `keep` lists the non-secret fields to refill on failure.
+ */
+export function sessionAction<S extends z.ZodType>(
+	schema: S,
+	start: (
+		input: z.output<S>,
+		meta: AuthMeta
+	) => Promise<{ token: string; session: { expiresAt: Date } }>,
+	keep: string[]
+): Action {
+	return async ({ request, cookies, getClientAddress, url }) => {
+		const userAgent = request.headers.get('user-agent');
+		const result = await formAction(
+			request,
+			schema,
+			async (input) => {
+				const { token, session } = await start(input, { ip: getClientAddress(), userAgent });
+				setSessionCookie(cookies, token, session.expiresAt);
+				return null;
+			},
+			keep
+		);
+		if (result) return result;
+		redirect(303, safeRedirect(url.searchParams.get('redirectTo')));
+	};
+}
