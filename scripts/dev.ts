@@ -24,6 +24,7 @@ console.log(
 		: '› Realtime: single node, in-memory'
 );
 
+let stopping = false;
 const children: ChildProcess[] = [];
 function run(name: string, args: string[], env: Record<string, string>) {
 	const child = spawn('pnpm', args, {
@@ -74,7 +75,6 @@ async function seedLibraryWhenUp() {
 	console.log(`› Chorus: ${WEB_ORIGIN}  (demo account: ${DEMO_EMAIL} / ${DEMO_PASSWORD})`);
 }
 
-let stopping = false;
 async function stop(code = 0) {
 	if (stopping) return;
 	stopping = true;

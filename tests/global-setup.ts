@@ -44,6 +44,10 @@ export default async function setup(project: TestProject) {
 		throw err;
 	}
 	return async () => {
+		// A crash of the shared server fails many tests at once; its own output says why.
+		if (web && web.child.exitCode !== null) {
+			console.error(`web server exited early (${web.child.exitCode}):\n${web.output()}`);
+		}
 		await web?.stop();
 		await db.stop();
 		await rm(dataDir, { recursive: true, force: true });

@@ -1,0 +1,162 @@
+import type { SessionUser } from '@chorus/auth';
+import { z } from 'zod';
+import { ApiError } from '../api/errors.ts';
+import { zodIssues } from '../api/http.ts';
+import { getDb } from '../db.ts';
+import { findVisibleTrack, tracksJsonFor, type TrackJson } from './tracks.ts';
+
+export interface LikeState {
+	liked: boolean;
+	likeCount: number;
+}
+
+export const likeStateSchema = z.object({ liked: z.boolean(), likeCount: z.number() });
+
+/**
+ * Tracks a user may keep in their own collections (liked songs, playlists): anything not private,
+ * and their own. Unlisted tracks stay because the user reached them through their link.
+ */
+export const viewableBy = (userId: string) => ({
+	OR: [{ visibility: { not: 'private' as const } }, { ownerId: userId }]
+});
+
+const noTrack = () => new ApiError(404, 'NOT_FOUND', 'No such track');
+
+/** The row change and the counter change happen in one statement, so they commit together. */
+async function setLike(trackId: string, userId: string, like: boolean): Promise<number> {
+	const db = getDb();
+	let rows: { like_count: number }[];
+	try {
+		rows = like
+			? await db.$queryRaw`
+				WITH changed AS (
+					INSERT INTO track_likes (user_id, track_id)
+					SELECT ${userId}::uuid, id FROM tracks WHERE id = ${trackId}::uuid
+					ON CONFLICT DO NOTHING
+					RETURNING track_id
+				), bumped AS (
+					UPDATE tracks SET like_count = like_count + 1
+					WHERE id IN (SELECT track_id FROM changed)
+					RETURNING like_count
+				)
+				SELECT like_count FROM bumped
+				UNION ALL
+				SELECT like_count FROM tracks
+				WHERE id = ${trackId}::uuid AND NOT EXISTS (SELECT 1 FROM changed)`
+			: await db.$queryRaw`
+				WITH changed AS (
+					DELETE FROM track_likes WHERE user_id = ${userId}::uuid AND track_id = ${trackId}::uuid
+					RETURNING track_id
+				), bumped AS (
+					UPDATE tracks SET like_count = like_count - 1
+					WHERE id IN (SELECT track_id FROM changed)
+					RETURNING like_count
+				)
+				SELECT like_count FROM bumped
+				UNION ALL
+				SELECT like_count FROM tracks
+				WHERE id = ${trackId}::uuid AND NOT EXISTS (SELECT 1 FROM changed)`;
+	} catch (err) {
+		// The track was deleted between the visibility check and the insert (foreign key).
+		if (!(await db.track.findUnique({ where: { id: trackId }, select: { id: true } })))
+			throw noTrack();
+		throw err;
+	}
+	if (rows.length === 0) throw noTrack();
+	return rows[0]!.like_count;
+}
+
+export async function likeTrack(trackId: string, user: SessionUser): Promise<LikeState> {
+	const track = await findVisibleTrack(trackId, user);
+	return { liked: true, likeCount: await setLike(track.id, user.id, true) };
+}
+
+export async function unlikeTrack(trackId: string, user: SessionUser): Promise<LikeState> {
+	const track = await findVisibleTrack(trackId, user);
+	return { liked: false, likeCount: await setLike(track.id, user.id, false) };
+}
+
+// ---- Liked songs (keyset pagination) -------------------------------------------------------
+
+const cursorPayload = z.strictObject({ at: z.iso.datetime(), id: z.uuid() });
+type CursorPayload = z.infer<typeof cursorPayload>;
+
+const encodeCursor = (c: CursorPayload) => Buffer.from(JSON.stringify(c)).toString('base64url');
+
+/** The cursor is opaque to clients: base64url of JSON with the last row's sort key. */
+const cursorInput = z
+	.string()
+	.regex(/^[\w-]{1,512}$/, 'Malformed cursor')
+	.transform((s, ctx) => {
+		try {
+			const parsed = cursorPayload.safeParse(JSON.parse(Buffer.from(s, 'base64url').toString()));
+			if (parsed.success) return parsed.data;
+		} catch {
+			// fall through to the issue below
+		}
+		ctx.addIssue({ code: 'custom', message: 'Malformed cursor' });
+		return z.NEVER;
+	});
+
+export const pageQuery = z.object({
+	cursor: cursorInput.optional(),
+	limit: z
+		.string()
+		.regex(/^\d{1,3}$/, 'limit must be an integer from 1 to 100')
+		.transform(Number)
+		.pipe(z.number().min(1, 'limit must be at least 1').max(100, 'limit must be at most 100'))
+		.default(30)
+});
+
+export interface LikesPage {
+	tracks: TrackJson[];
+	nextCursor: string | null;
+}
+
+export async function listLikes(
+	user: SessionUser,
+	query: z.output<typeof pageQuery>
+): Promise<LikesPage> {
+	const { cursor, limit } = query;
+	const after = cursor
+		? {
+				OR: [
+					{ createdAt: { lt: new Date(cursor.at) } },
+					{ createdAt: new Date(cursor.at), trackId: { lt: cursor.id } }
+				]
+			}
+		: {};
+	const likes = await getDb().trackLike.findMany({
+		where: { userId: user.id, track: viewableBy(user.id), ...after },
+		orderBy: [{ createdAt: 'desc' }, { trackId: 'desc' }],
+		take: limit + 1,
+		include: { track: true }
+	});
+	const page = likes.slice(0, limit);
+	const last = page.at(-1);
+	return {
+		tracks: await tracksJsonFor(
+			page.map((l) => l.track),
+			user.id
+		),
+		nextCursor:
+			likes.length > limit && last
+				? encodeCursor({ at: last.createdAt.toISOString(), id: last.trackId })
+				: null
+	};
+}
+
+/** Validates URL query parameters (the last value of a repeated one wins) as a 400 on failure. */
+export function readQuery<S extends z.ZodType>(url: URL, schema: S): z.output<S> {
+	const parsed = schema.safeParse(Object.fromEntries(url.searchParams));
+	if (parsed.success) return parsed.data;
+	const first = parsed.error.issues[0];
+	const where = first?.path.length ? `${first.path.join('.')}: ` : '';
+	throw new ApiError(
+		400,
+		'VALIDATION',
+		`${where}${first?.message ?? 'Invalid query'}`,
+		{},
+		zodIssues(parsed.error)
+	);
+}

@@ -1,0 +1,10 @@
+import { json } from '@sveltejs/kit';
+import { endpoint, methodNotAllowed, requireUser } from '$lib/server/api/http';
+import { getArtist } from '$lib/server/library/browse';
+
+export const GET = endpoint(async (event) => {
+	const { user } = requireUser(event);
+	return json(await getArtist(event.params.name!, user.id));
+});
+
+export const fallback = methodNotAllowed;

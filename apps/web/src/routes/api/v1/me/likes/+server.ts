@@ -1,0 +1,10 @@
+import { json } from '@sveltejs/kit';
+import { endpoint, methodNotAllowed, requireUser } from '$lib/server/api/http';
+import { listLikes, pageQuery, readQuery } from '$lib/server/library/likes';
+
+export const GET = endpoint(async (event) => {
+	const { user } = requireUser(event);
+	return json(await listLikes(user, readQuery(event.url, pageQuery)));
+});
+
+export const fallback = methodNotAllowed;

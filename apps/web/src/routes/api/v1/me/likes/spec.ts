@@ -1,0 +1,19 @@
+import { z } from 'zod';
+import { defineRoutes } from '$lib/server/api/route-spec';
+import { trackJsonSchema } from '$lib/server/library/tracks';
+
+export const routes = defineRoutes({
+	method: 'GET',
+	path: '/api/v1/me/likes',
+	summary:
+		'Your liked songs, most recent like first (query: cursor from the last page, limit 1..100)',
+	auth: true,
+	responses: {
+		200: {
+			description: 'One page',
+			schema: z.object({ tracks: z.array(trackJsonSchema), nextCursor: z.string().nullable() })
+		},
+		400: { description: 'Malformed cursor or limit' },
+		401: { description: 'Not signed in' }
+	}
+});

@@ -1,0 +1,15 @@
+import { defineRoutes } from '$lib/server/api/route-spec';
+import { playStartSchema } from '$lib/server/library/plays';
+
+export const routes = defineRoutes({
+	method: 'POST',
+	path: '/api/v1/tracks/{id}/plays',
+	summary: 'Start a listening session; report it with POST /api/v1/plays/{id}/progress',
+	auth: true,
+	responses: {
+		201: { description: 'Session started', schema: playStartSchema },
+		401: { description: 'Not signed in' },
+		404: { description: 'Missing or not visible' },
+		429: { description: 'Too many sessions started in the last minute' }
+	}
+});
