@@ -1,9 +1,17 @@
-import { test as base, expect } from '@playwright/test';
+import { test as base, expect, type APIRequestContext } from '@playwright/test';
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { AccountPage } from './pages/account.page.ts';
 import { AppShell } from './pages/app-shell.page.ts';
+import { LibraryPage } from './pages/library.page.ts';
 import { LoginPage } from './pages/login.page.ts';
+import { PlayerBar } from './pages/player.page.ts';
+import { PlaylistPage } from './pages/playlist.page.ts';
 import { RegisterPage } from './pages/register.page.ts';
+import { SearchPage } from './pages/search.page.ts';
+import { TrackPage } from './pages/track.page.ts';
+import { UploadPage } from './pages/upload.page.ts';
 
 export interface Credentials {
 	email: string;
@@ -22,15 +30,106 @@ export function newCredentials(): Credentials {
 	};
 }
 
+/** A lower-case word nobody else uses: makes titles and names findable by search, per test. */
+export function uniqueWord(length = 10): string {
+	return Array.from(randomBytes(length), (b) => String.fromCharCode(97 + (b % 26))).join('');
+}
+
+/** The fields of the API's track JSON these tests read. */
+export interface TrackJson {
+	id: string;
+	title: string;
+	artist: string;
+	durationMs: number;
+	processingStatus: 'pending' | 'ready' | 'failed';
+	visibility: 'private' | 'unlisted' | 'public';
+	playCount: number;
+	likeCount: number;
+	likedByMe: boolean;
+}
+
+export interface PlaylistJson {
+	playlist: { id: string; name: string; trackCount: number };
+	items: { id: string; position: number; track: TrackJson }[];
+}
+
+const MIME: Record<string, string> = {
+	mp3: 'audio/mpeg',
+	flac: 'audio/flac',
+	ogg: 'audio/ogg',
+	opus: 'audio/ogg',
+	wav: 'audio/wav',
+	m4a: 'audio/mp4'
+};
+
+/** The JSON API as the signed-in user of `page` (page.request shares the page's cookies). */
+export class LibraryApi {
+	constructor(readonly request: APIRequestContext) {}
+
+	async #json<T>(path: string, init: Parameters<APIRequestContext['fetch']>[1] = {}) {
+		const res = await this.request.fetch(path, init);
+		expect(res.ok(), `${init.method ?? 'GET'} ${path}: ${res.status()} ${await res.text()}`).toBe(
+			true
+		);
+		return (await res.json()) as T;
+	}
+
+	/** Uploads an audio file (POST /api/v1/tracks) and waits until processing is done. */
+	async upload(path: string): Promise<TrackJson> {
+		const ext = path.split('.').pop() ?? '';
+		const track = await this.#json<TrackJson>('/api/v1/tracks', {
+			method: 'POST',
+			multipart: {
+				file: {
+					name: basename(path),
+					mimeType: MIME[ext] ?? 'application/octet-stream',
+					buffer: await readFile(path)
+				}
+			}
+		});
+		return this.waitReady(track.id);
+	}
+
+	track(id: string): Promise<TrackJson> {
+		return this.#json<TrackJson>(`/api/v1/tracks/${encodeURIComponent(id)}`);
+	}
+
+	/** Polls until the upload worker has finished the track (cover, waveform); it must succeed. */
+	async waitReady(id: string): Promise<TrackJson> {
+		let track: TrackJson | undefined;
+		await expect
+			.poll(async () => (track = await this.track(id)).processingStatus, {
+				message: `track ${id} processed`,
+				timeout: 30_000
+			})
+			.toBe('ready');
+		return track!;
+	}
+
+	playlist(id: string): Promise<PlaylistJson> {
+		return this.#json<PlaylistJson>(`/api/v1/playlists/${encodeURIComponent(id)}`);
+	}
+}
+
 interface Fixtures {
 	/** Fresh, unregistered credentials for this test. */
 	credentials: Credentials;
 	/** A user registered through the JSON API (not signed in in `page`); its credentials. */
 	apiUser: Credentials;
+	/** `apiUser`, signed in in `page` through the login API (the session cookie is the page's). */
+	signedInUser: Credentials;
+	/** The JSON API as `signedInUser` (using it signs the user in). */
+	libraryApi: LibraryApi;
 	registerPage: RegisterPage;
 	loginPage: LoginPage;
 	appShell: AppShell;
 	accountPage: AccountPage;
+	uploadPage: UploadPage;
+	libraryPage: LibraryPage;
+	trackPage: TrackPage;
+	playlistPage: PlaylistPage;
+	searchPage: SearchPage;
+	playerBar: PlayerBar;
 }
 
 export const test = base.extend<Fixtures>({
@@ -47,6 +146,17 @@ export const test = base.extend<Fixtures>({
 		expect(body.user).toMatchObject({ email: user.email, displayName: user.displayName });
 		await use(user);
 	},
+	signedInUser: async ({ page, apiUser }, use) => {
+		const res = await page.request.post('/api/v1/auth/login', {
+			data: { email: apiUser.email, password: apiUser.password }
+		});
+		expect(res.status(), `signing in ${apiUser.email}: ${await res.text()}`).toBe(200);
+		await use(apiUser);
+	},
+	libraryApi: async ({ page, signedInUser }, use) => {
+		void signedInUser;
+		await use(new LibraryApi(page.request));
+	},
 	registerPage: async ({ page }, use) => {
 		await use(new RegisterPage(page));
 	},
@@ -58,6 +168,24 @@ export const test = base.extend<Fixtures>({
 	},
 	accountPage: async ({ page }, use) => {
 		await use(new AccountPage(page));
+	},
+	uploadPage: async ({ page }, use) => {
+		await use(new UploadPage(page));
+	},
+	libraryPage: async ({ page }, use) => {
+		await use(new LibraryPage(page));
+	},
+	trackPage: async ({ page }, use) => {
+		await use(new TrackPage(page));
+	},
+	playlistPage: async ({ page }, use) => {
+		await use(new PlaylistPage(page));
+	},
+	searchPage: async ({ page }, use) => {
+		await use(new SearchPage(page));
+	},
+	playerBar: async ({ page }, use) => {
+		await use(new PlayerBar(page));
 	}
 });
 

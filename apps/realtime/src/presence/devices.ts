@@ -22,5 +22,9 @@ export function registerPresence(io: ChorusServer, socket: ChorusSocket, log: Lo
 	// Rooms let later features reach a user or one session on every node (revocation, DMs).
 	void socket.join([userRoom(userId), sessionRoom(sessionId)]);
 	void publishDevices(io, userId, log);
-	socket.on('disconnect', () => void publishDevices(io, userId, log));
+	socket.on('disconnect', (reason) => {
+		// On shutdown every socket goes at once and Redis is about to close: nothing to tell.
+		if (reason === 'server shutting down') return;
+		void publishDevices(io, userId, log);
+	});
 }

@@ -1,0 +1,28 @@
+import type { Locator, Page } from '@playwright/test';
+import { waitForHydration } from './hydration.ts';
+
+/** /search results, and the search box in the header of every signed-in page. */
+export class SearchPage {
+	readonly heading: Locator;
+	readonly songs: Locator;
+	/** The header's search box with suggestions (a combobox). */
+	readonly headerBox: Locator;
+
+	constructor(readonly page: Page) {
+		const main = page.getByRole('main');
+		this.heading = main.getByRole('heading', { level: 1 });
+		this.songs = main.getByRole('region', { name: 'Songs', exact: true });
+		this.headerBox = page
+			.getByRole('banner')
+			.getByRole('combobox', { name: 'Search', exact: true });
+	}
+
+	async goto(q: string) {
+		await this.page.goto(`/search?${new URLSearchParams({ q })}`);
+		await waitForHydration(this.page);
+	}
+
+	track(title: string): Locator {
+		return this.songs.getByRole('link', { name: title, exact: true });
+	}
+}
