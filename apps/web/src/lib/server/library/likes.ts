@@ -1,5 +1,6 @@
 import type { SessionUser } from '@chorus/auth';
 import { z } from 'zod';
+import { cursorParam, encodeCursor, limitParam } from './paging.ts';
 import { ApiError } from '../api/errors.ts';
 import { zodIssues } from '../api/http.ts';
 import { getDb } from '../db.ts';
@@ -79,33 +80,9 @@ export async function unlikeTrack(trackId: string, user: SessionUser): Promise<L
 // ---- Liked songs (keyset pagination) -------------------------------------------------------
 
 const cursorPayload = z.strictObject({ at: z.iso.datetime(), id: z.uuid() });
-type CursorPayload = z.infer<typeof cursorPayload>;
-
-const encodeCursor = (c: CursorPayload) => Buffer.from(JSON.stringify(c)).toString('base64url');
-
-/** The cursor is opaque to clients: base64url of JSON with the last row's sort key. */
-const cursorInput = z
-	.string()
-	.regex(/^[\w-]{1,512}$/, 'Malformed cursor')
-	.transform((s, ctx) => {
-		try {
-			const parsed = cursorPayload.safeParse(JSON.parse(Buffer.from(s, 'base64url').toString()));
-			if (parsed.success) return parsed.data;
-		} catch {
-			// fall through to the issue below
-		}
-		ctx.addIssue({ code: 'custom', message: 'Malformed cursor' });
-		return z.NEVER;
-	});
-
 export const pageQuery = z.object({
-	cursor: cursorInput.optional(),
-	limit: z
-		.string()
-		.regex(/^\d{1,3}$/, 'limit must be an integer from 1 to 100')
-		.transform(Number)
-		.pipe(z.number().min(1, 'limit must be at least 1').max(100, 'limit must be at most 100'))
-		.default(30)
+	cursor: cursorParam(cursorPayload).optional(),
+	limit: limitParam.default(30)
 });
 
 export interface LikesPage {

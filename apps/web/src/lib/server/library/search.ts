@@ -5,6 +5,7 @@
 import { Prisma } from '@chorus/db';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { cursorParam, encodeCursor, limitParam } from './paging.ts';
 import { ApiError } from '../api/errors.ts';
 import { zodIssues } from '../api/http.ts';
 import { getDb } from '../db.ts';
@@ -101,29 +102,6 @@ const cursorPayload = z.discriminatedUnion('s', [
 		...cursorBase
 	})
 ]);
-type Cursor = z.infer<typeof cursorPayload>;
-
-export const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
-
-const cursorInput = z
-	.string()
-	.regex(/^[\w-]{1,1024}$/, 'Malformed cursor')
-	.transform((s, ctx) => {
-		try {
-			const parsed = cursorPayload.safeParse(JSON.parse(Buffer.from(s, 'base64url').toString()));
-			if (parsed.success) return parsed.data;
-		} catch {
-			// reported below
-		}
-		ctx.addIssue({ code: 'custom', message: 'Malformed cursor' });
-		return z.NEVER;
-	});
-
-const limitInput = z
-	.string()
-	.regex(/^\d{1,3}$/, 'limit must be an integer from 1 to 100')
-	.transform(Number)
-	.pipe(z.number().min(1, 'limit must be at least 1').max(100, 'limit must be at most 100'));
 
 export const searchQuery = z.object({
 	q: z
@@ -140,8 +118,8 @@ export const searchQuery = z.object({
 	sort: z
 		.enum(SEARCH_SORTS, { error: `sort must be one of ${SEARCH_SORTS.join(', ')}` })
 		.optional(),
-	cursor: cursorInput.optional(),
-	limit: limitInput.default(30)
+	cursor: cursorParam(cursorPayload).optional(),
+	limit: limitParam.default(30)
 });
 export type SearchQuery = z.output<typeof searchQuery>;
 

@@ -146,7 +146,9 @@ export function registerTrackAccessRule(rule: AccessRule): void {
 	accessRules.push(rule);
 }
 
-async function canView(track: TrackRow, user: SessionUser): Promise<boolean> {
+type Access = Pick<TrackRow, 'id' | 'ownerId' | 'visibility'>;
+
+async function canView(track: Access, user: SessionUser): Promise<boolean> {
 	if (track.ownerId === user.id || track.visibility !== 'private') return true;
 	for (const rule of accessRules) if (await rule(user.id, track.id)) return true;
 	return false;
@@ -154,12 +156,37 @@ async function canView(track: TrackRow, user: SessionUser): Promise<boolean> {
 
 const notFound = () => new ApiError(404, 'NOT_FOUND', 'No such track');
 
-/** The track if this user may see it; 404 otherwise (no difference between missing and private). */
-export async function findVisibleTrack(id: string, user: SessionUser): Promise<TrackRow> {
+/** Loads a track and checks access: 404 alike for missing, malformed and not-yours ids. */
+async function visibleOr404<T extends Access>(
+	id: string,
+	user: SessionUser,
+	load: (id: string) => Promise<T | null>
+): Promise<T> {
 	if (!z.uuid().safeParse(id).success) throw notFound();
-	const track = await getDb().track.findUnique({ where: { id } });
+	const track = await load(id);
 	if (!track || !(await canView(track, user))) throw notFound();
 	return track;
+}
+
+/** The track if this user may see it; 404 otherwise (no difference between missing and private). */
+export function findVisibleTrack(id: string, user: SessionUser): Promise<TrackRow> {
+	return visibleOr404(id, user, (id) => getDb().track.findUnique({ where: { id } }));
+}
+
+const STREAM_COLUMNS = {
+	id: true,
+	ownerId: true,
+	visibility: true,
+	blobSha256: true,
+	sizeBytes: true,
+	mimeType: true
+} as const;
+
+/** What streaming needs, without the heavy columns (the waveform JSON): the hot path. */
+export function findStreamableTrack(id: string, user: SessionUser) {
+	return visibleOr404(id, user, (id) =>
+		getDb().track.findUnique({ where: { id }, select: STREAM_COLUMNS })
+	);
 }
 
 async function findOwnTrack(id: string, user: SessionUser): Promise<TrackRow> {

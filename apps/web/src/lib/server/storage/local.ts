@@ -142,7 +142,11 @@ export function createLocalStore(rootDir: string): BlobStore {
 				throw err;
 			}
 			// The stream owns the handle from here on and closes it when it ends or is destroyed.
-			return handle.createReadStream(range ? { start: range.start, end: range.end } : {});
+			// 256 KiB reads: a typical player range in one or two syscalls instead of four.
+			const chunk = { highWaterMark: 256 * 1024 };
+			return handle.createReadStream(
+				range ? { ...chunk, start: range.start, end: range.end } : chunk
+			);
 		},
 
 		async delete(key) {

@@ -1,10 +1,10 @@
 import { endpoint, methodNotAllowed, requireUser } from '$lib/server/api/http';
 import { streamAudio } from '$lib/server/library/stream';
-import { findVisibleTrack } from '$lib/server/library/tracks';
+import { findStreamableTrack } from '$lib/server/library/tracks';
 
 const stream = endpoint(async (event) => {
 	const { user } = requireUser(event);
-	const track = await findVisibleTrack(event.params.id!, user);
+	const track = await findStreamableTrack(event.params.id!, user);
 	return streamAudio(event.request, track);
 });
 
