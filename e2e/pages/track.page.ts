@@ -5,7 +5,6 @@ import { waitForHydration } from './hydration.ts';
 export class TrackPage {
 	readonly main: Locator;
 	readonly heading: Locator;
-	readonly like: Locator;
 	/** "0 plays", "1 play", "2 plays" */
 	readonly playCount: Locator;
 	/** A <summary> (no ARIA role of its own), so found by its aria-label. */
@@ -16,7 +15,6 @@ export class TrackPage {
 	constructor(readonly page: Page) {
 		this.main = page.getByRole('main');
 		this.heading = this.main.getByRole('heading', { level: 1 });
-		this.like = this.main.getByRole('button', { name: 'Like', exact: true });
 		this.playCount = this.main.getByTestId('play-count');
 		this.addToPlaylist = this.main.getByLabel('Add to playlist', { exact: true });
 		this.newPlaylistName = this.main.getByRole('textbox', { name: 'New playlist', exact: true });
@@ -26,6 +24,11 @@ export class TrackPage {
 	async goto(id: string) {
 		await this.page.goto(`/tracks/${encodeURIComponent(id)}`);
 		await waitForHydration(this.page);
+	}
+
+	/** The track's own like button (aria-pressed tells the state). */
+	like(title: string): Locator {
+		return this.main.getByRole('button', { name: `Like ${title}`, exact: true });
 	}
 
 	playButton(title: string): Locator {

@@ -152,12 +152,12 @@ test.describe('library', () => {
 		await expect(libraryPage.liked.getByText('Songs you like appear here')).toBeVisible();
 
 		await trackPage.goto(track.id);
-		await expect(trackPage.like).toHaveAttribute('aria-pressed', 'false');
-		await trackPage.like.click();
-		await expect(trackPage.like).toHaveAttribute('aria-pressed', 'true');
+		await expect(trackPage.like(title)).toHaveAttribute('aria-pressed', 'false');
+		await trackPage.like(title).click();
+		await expect(trackPage.like(title)).toHaveAttribute('aria-pressed', 'true');
 		await expect.poll(async () => (await libraryApi.track(track.id)).likedByMe).toBe(true);
 		await page.reload();
-		await expect(trackPage.like).toHaveAttribute('aria-pressed', 'true');
+		await expect(trackPage.like(title)).toHaveAttribute('aria-pressed', 'true');
 
 		await libraryPage.goto('liked');
 		await expect(libraryPage.likedTrack(title)).toBeVisible();
