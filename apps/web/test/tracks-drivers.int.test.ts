@@ -5,7 +5,17 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { makeAudio } from '../../../tests/fixtures/audio.ts';
 import { startS3rver, type StartedS3rver } from '../../../tests/s3rver.ts';
 import { startWeb } from '../../../tests/servers.ts';
-import { filesUnder, sha256File, signUp, testDb, type Client } from './tracks-client.ts';
+import { createDb, type Db } from '@chorus/db';
+import { dbmate } from '../../../scripts/lib/migrate.ts';
+import { testDatabase, type Database } from '../../../scripts/lib/postgres.ts';
+import {
+	filesUnder,
+	sha256File,
+	signUp,
+	testDb,
+	waitProcessed,
+	type Client
+} from './tracks-client.ts';
 
 let dir: string;
 beforeAll(async () => {
@@ -13,7 +23,7 @@ beforeAll(async () => {
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-/** Its own web server (same database) with extra settings. */
+/** Its own web server (the shared database unless env says otherwise) with extra settings. */
 async function webWith(env: Record<string, string>) {
 	const dataDir = await mkdtemp(join(tmpdir(), 'chorus-web-data-'));
 	const web = await startWeb({
@@ -66,9 +76,18 @@ describe('S3 storage driver (s3rver)', () => {
 	let s3: StartedS3rver;
 	let server: Awaited<ReturnType<typeof webWith>>;
 	let user: Client;
+	// Its own database, so its own background worker (reading audio back from S3) processes its
+	// uploads, and no local-disk worker of the shared server picks them up.
+	let database: Database;
+	let db: Db;
 	beforeAll(async () => {
+		database = await testDatabase('s3');
+		await dbmate(database.url, ['up'], true);
+		db = createDb(database.url, { poolSize: 2 });
 		s3 = await startS3rver('chorus-test');
 		server = await webWith({
+			DATABASE_URL: database.url,
+			MEDIA_WORKER: 'true',
 			STORAGE_DRIVER: 's3',
 			S3_ENDPOINT: s3.endpoint,
 			S3_BUCKET: s3.bucket,
@@ -82,15 +101,24 @@ describe('S3 storage driver (s3rver)', () => {
 	afterAll(async () => {
 		await server?.stop();
 		await s3?.stop();
+		await db?.$disconnect();
+		await database?.stop();
 	});
 
-	it('uploads to S3 and streams ranges from it', async () => {
-		const file = await makeAudio(dir, 'mp3', { seconds: 3, title: 'On S3' });
+	it('uploads to S3, processes from S3 and streams ranges from it', async () => {
+		const file = await makeAudio(dir, 'mp3', { seconds: 3, title: 'On S3', cover: true });
 		const bytes = await readFile(file);
 		const res = await user.upload(file);
 		expect(res.status).toBe(201);
 		const track = await res.json();
-		// Nothing lands on local disk besides temp files that are gone again.
+		// The worker copies the audio back from S3 to decode it, then removes the copy.
+		expect((await waitProcessed(user, track.id)).processingStatus).toBe('ready');
+		const wf = await user.call(track.waveformUrl);
+		expect(wf.status).toBe(200);
+		expect((await wf.json()).waveform.peaks.length).toBeGreaterThan(100);
+		const processed = await (await user.call(`/api/v1/tracks/${track.id}`)).json();
+		expect(processed.coverUrl).not.toMatch(/placeholder/);
+		// Nothing stays on local disk: audio and covers live in S3, temp files are gone.
 		expect(await filesUnder(join(server.dataDir, 'blobs'))).toEqual([]);
 		expect(await filesUnder(join(server.dataDir, 'tmp'))).toEqual([]);
 
@@ -117,8 +145,8 @@ describe('S3 storage driver (s3rver)', () => {
 		const res = await user.upload(file);
 		expect(res.status).toBeGreaterThanOrEqual(500);
 		expect((await res.json()).error.code).toEqual(expect.any(String));
-		expect(await testDb().blob.count({ where: { sha256: sha } })).toBe(0);
-		expect(await testDb().track.count({ where: { blobSha256: sha } })).toBe(0);
+		expect(await db.blob.count({ where: { sha256: sha } })).toBe(0);
+		expect(await db.track.count({ where: { blobSha256: sha } })).toBe(0);
 		expect(await filesUnder(join(server.dataDir, 'tmp'))).toEqual([]);
 		s3.failPuts(0);
 		// And it works again once S3 recovers.

@@ -53,19 +53,28 @@ async function storeCover(picture: Uint8Array): Promise<string | null> {
 }
 
 export async function processTrack(job: Claimed): Promise<void> {
-	const path = join(tmpDir(), `process-${randomUUID()}`);
+	const store = getStore();
+	const key = audioKey(job.blob_sha256);
+	// ffmpeg needs a file: the blob itself on local disk, else a temp copy (removed below).
+	const stored = store.localPath?.(key);
+	const path = stored ?? join(tmpDir(), `process-${randomUUID()}`);
 	try {
-		await pipeline(await getStore().read(audioKey(job.blob_sha256)), createWriteStream(path));
+		if (!stored) await pipeline(await store.read(key), createWriteStream(path));
 		const waveform = await computeWaveform(path);
 		const meta = await parseFile(path, { duration: false, skipCovers: false });
 		const picture = meta.common.picture?.[0];
 		const coverSha256 = picture ? await storeCover(picture.data) : null;
+		if (coverSha256) {
+			// A cover uploaded (PUT .../cover) while this job ran wins over the embedded one.
+			await getDb().track.updateMany({
+				where: { id: job.id, coverSha256: null },
+				data: { coverSha256 }
+			});
+		}
 		await getDb().track.update({
 			where: { id: job.id },
 			data: {
 				waveform: waveform as unknown as Prisma.InputJsonValue,
-				// An uploaded cover (PUT .../cover) wins over the embedded one.
-				...(coverSha256 ? { coverSha256 } : {}),
 				processingStatus: 'ready',
 				processingError: null,
 				processingStartedAt: null
@@ -83,7 +92,7 @@ export async function processTrack(job: Claimed): Promise<void> {
 			}
 		});
 	} finally {
-		await rm(path, { force: true });
+		if (!stored) await rm(path, { force: true });
 	}
 }
 

@@ -70,6 +70,8 @@ export function createLocalStore(rootDir: string): BlobStore {
 	return {
 		kind: 'local',
 
+		localPath: pathOf,
+
 		async putFile(key, filePath) {
 			const dest = pathOf(key);
 			await mkdir(dirname(dest), { recursive: true });

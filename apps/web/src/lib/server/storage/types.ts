@@ -25,6 +25,11 @@ export interface BlobStore {
 	stat(key: string): Promise<{ size: number } | null>;
 	/** Streams the object, or one inclusive byte range of it. Rejects if the key does not exist. */
 	read(key: string, range?: ByteRange): Promise<Readable>;
+	/**
+	 * Where the object sits on this machine's disk, for tools that need a file (ffmpeg); only
+	 * the local driver has one. Callers must treat the file as read-only.
+	 */
+	localPath?(key: string): string;
 	/** Removes the object; removing a missing key is not an error. */
 	delete(key: string): Promise<void>;
 }
