@@ -74,8 +74,8 @@ describe('schema drift', () => {
 		},
 		{
 			name: '(c) a dropped NOT NULL',
-			sql: 'ALTER TABLE users ALTER COLUMN email DROP NOT NULL',
-			drift: ['users.email: nullable in database, required in schema.prisma']
+			sql: 'ALTER TABLE users ALTER COLUMN display_name DROP NOT NULL',
+			drift: ['users.display_name: nullable in database, required in schema.prisma']
 		},
 		{
 			name: '(c) an added NOT NULL',

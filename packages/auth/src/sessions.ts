@@ -24,7 +24,7 @@ export const DEFAULT_SESSION_POLICY: SessionPolicy = {
 	extendIntervalMs: 60 * 60 * 1000
 };
 
-export type SessionUser = Pick<User, 'id' | 'email' | 'displayName'>;
+export type SessionUser = Pick<User, 'id' | 'email' | 'displayName' | 'isGuest'>;
 
 export interface ValidatedSession {
 	session: Session;
@@ -88,7 +88,7 @@ export function createSessionService(db: Db, options: SessionServiceOptions = {}
 			if (!parsed) return null;
 			const row = await db.session.findUnique({
 				where: { id: parsed.id },
-				include: { user: { select: { id: true, email: true, displayName: true } } }
+				include: { user: { select: { id: true, email: true, displayName: true, isGuest: true } } }
 			});
 			if (!row) return null;
 			if (!constantTimeEqual(hashSecret(parsed.secret), row.secretHash)) return null;

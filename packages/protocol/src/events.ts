@@ -1,27 +1,142 @@
 import type { AckCallback } from './ack.ts';
+import type { ChatSend } from './rooms.ts';
+import type {
+	ChatDelete,
+	ChatDeletedEvent,
+	ChatMessage,
+	ChatMessageEvent,
+	ChatMute,
+	MembersUpdated,
+	MemberSetRole,
+	MemberTarget,
+	PlaybackCommand,
+	PlaybackState,
+	PlaybackStateEvent,
+	PresenceSet,
+	PresenceUpdated,
+	QueueAdd,
+	QueueItem,
+	QueueMove,
+	QueuePin,
+	QueueRemove,
+	QueueUpdated,
+	ReactionSend,
+	ReactionSent,
+	RoomInfo,
+	RoomJoin,
+	RoomLeave,
+	RoomRemoved,
+	RoomSnapshot,
+	RoomUpdate,
+	RoomUpdated,
+	SkipVote,
+	VoteCast
+} from './rooms.ts';
 import type { ClockPing, ClockPong, DevicesState } from './schemas.ts';
+
+type Empty = Record<string, never>;
+
+export interface SkipResult {
+	/** True when this vote (or the submitter's own skip) skipped the track. */
+	skipped: boolean;
+	votes: number;
+	needed: number;
+}
 
 /** Commands: `domain:verb`, always with an ack. */
 export interface ClientToServerEvents {
 	'clock:ping': (payload: ClockPing, ack: AckCallback<ClockPong>) => void;
+	'room:join': (payload: RoomJoin, ack: AckCallback<RoomSnapshot>) => void;
+	'room:sync': (payload: RoomJoin, ack: AckCallback<RoomSnapshot>) => void;
+	'room:leave': (payload: RoomLeave, ack: AckCallback<Empty>) => void;
+	'room:update': (payload: RoomUpdate, ack: AckCallback<{ room: RoomInfo }>) => void;
+	'member:set-role': (payload: MemberSetRole, ack: AckCallback<Empty>) => void;
+	'member:transfer-host': (payload: MemberTarget, ack: AckCallback<Empty>) => void;
+	'member:kick': (payload: MemberTarget, ack: AckCallback<Empty>) => void;
+	'member:ban': (payload: MemberTarget, ack: AckCallback<Empty>) => void;
+	'presence:set': (payload: PresenceSet, ack: AckCallback<Empty>) => void;
+	'queue:add': (payload: QueueAdd, ack: AckCallback<{ item: QueueItem }>) => void;
+	'queue:remove': (payload: QueueRemove, ack: AckCallback<Empty>) => void;
+	'queue:move': (payload: QueueMove, ack: AckCallback<Empty>) => void;
+	'queue:pin': (payload: QueuePin, ack: AckCallback<Empty>) => void;
+	'vote:cast': (payload: VoteCast, ack: AckCallback<{ item: QueueItem }>) => void;
+	'skip:vote': (payload: SkipVote, ack: AckCallback<SkipResult>) => void;
+	'playback:play': (payload: PlaybackCommand, ack: AckCallback<{ playback: PlaybackState }>) => void;
+	'playback:pause': (payload: PlaybackCommand, ack: AckCallback<{ playback: PlaybackState }>) => void;
+	'playback:skip': (payload: PlaybackCommand, ack: AckCallback<{ playback: PlaybackState }>) => void;
+	'chat:send': (payload: ChatSend, ack: AckCallback<{ message: ChatMessage }>) => void;
+	'chat:delete': (payload: ChatDelete, ack: AckCallback<Empty>) => void;
+	'chat:mute': (payload: ChatMute, ack: AckCallback<{ mutedUntil: string | null }>) => void;
+	'reaction:send': (payload: ReactionSend, ack: AckCallback<Empty>) => void;
 }
 
-/** Broadcasts: `domain:past-tense` or `domain:state`. */
+/** Broadcasts: `domain:past-tense` or `domain:state`. Versioned ones carry the room version. */
 export interface ServerToClientEvents {
 	'devices:state': (payload: DevicesState) => void;
+	'room:updated': (payload: RoomUpdated) => void;
+	'room:removed': (payload: RoomRemoved) => void;
+	'members:updated': (payload: MembersUpdated) => void;
+	'presence:updated': (payload: PresenceUpdated) => void;
+	'queue:updated': (payload: QueueUpdated) => void;
+	'playback:state': (payload: PlaybackStateEvent) => void;
+	'chat:message': (payload: ChatMessageEvent) => void;
+	'chat:deleted': (payload: ChatDeletedEvent) => void;
+	'reaction:sent': (payload: ReactionSent) => void;
 }
 
-export type InterServerEvents = Record<string, never>;
+/**
+ * Between realtime nodes (through the Redis adapter). Queue broadcasts are personalised
+ * (each member's own vote), so every node renders them for its own sockets.
+ */
+export interface InterServerEvents {
+	'queue:changed': (payload: QueueChanged) => void;
+}
+
+export interface QueueChanged {
+	roomId: string;
+	version: number;
+	/** Items with myVote 0; each node fills in the vote of each of its sockets' users. */
+	queue: QueueItem[];
+	/** The vote that changed, so nodes can update their cache of their users' votes. */
+	vote?: { userId: string; itemId: string; value: -1 | 0 | 1 };
+}
 
 /** Set by the handshake middleware; handlers authorize from this, never from payload ids. */
 export interface SocketData {
 	userId: string;
 	sessionId: string;
 	displayName: string;
+	isGuest?: boolean;
+	/** Rooms this socket joined, with its presence in each. */
+	rooms?: Record<string, PresenceStatusData>;
 }
 
+export type PresenceStatusData = 'joined' | 'listening' | 'away';
+
 export const CLIENT_EVENTS = [
-	'clock:ping'
+	'clock:ping',
+	'room:join',
+	'room:sync',
+	'room:leave',
+	'room:update',
+	'member:set-role',
+	'member:transfer-host',
+	'member:kick',
+	'member:ban',
+	'presence:set',
+	'queue:add',
+	'queue:remove',
+	'queue:move',
+	'queue:pin',
+	'vote:cast',
+	'skip:vote',
+	'playback:play',
+	'playback:pause',
+	'playback:skip',
+	'chat:send',
+	'chat:delete',
+	'chat:mute',
+	'reaction:send'
 ] as const satisfies readonly (keyof ClientToServerEvents)[];
 
 /** Machine-readable reasons carried in `connect_error.data.code`. */

@@ -2,3 +2,4 @@ export * from './ack.ts';
 export * from './clock.ts';
 export * from './events.ts';
 export * from './schemas.ts';
+export * from './rooms.ts';

@@ -30,8 +30,10 @@ export const displayNameSchema = z
 
 export const publicUserSchema = z.object({
 	id: z.uuid(),
-	email: z.string(),
-	displayName: z.string()
+	/** Null for a guest account (joined from an invite with only a display name). */
+	email: z.string().nullable(),
+	displayName: z.string(),
+	isGuest: z.boolean()
 });
 export type PublicUser = z.infer<typeof publicUserSchema>;
 

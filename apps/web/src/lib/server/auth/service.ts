@@ -25,10 +25,16 @@ export const loginInput = z.strictObject({
 
 export const displayNameInput = z.strictObject({ displayName: displayNameSchema });
 
-const toPublic = (u: { id: string; email: string; displayName: string }): PublicUser => ({
+const toPublic = (u: {
+	id: string;
+	email: string | null;
+	displayName: string;
+	isGuest: boolean;
+}): PublicUser => ({
 	id: u.id,
 	email: u.email,
-	displayName: u.displayName
+	displayName: u.displayName,
+	isGuest: u.isGuest
 });
 
 export interface AuthMeta extends SessionMeta {
@@ -64,10 +70,10 @@ export async function login(input: z.output<typeof loginInput>, meta: AuthMeta) 
 
 	const user = await getDb().user.findUnique({ where: { email: input.email } });
 	// Unknown email and wrong password take the same time and give the same answer.
-	const valid = user
+	const valid = user?.passwordHash
 		? await verifyPassword(user.passwordHash, input.password)
 		: await burnPasswordVerification(input.password);
-	if (!user || !valid) {
+	if (!user || !user.passwordHash || !valid) {
 		await consume(checks).catch((err) => {
 			if (!(err instanceof ApiError)) throw err; // the limit is enforced on the next attempt
 		});
