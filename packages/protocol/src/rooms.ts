@@ -114,10 +114,7 @@ export const chatSendSchema = z.strictObject({
 		.min(1, 'Message is empty')
 		.max(CHAT_MESSAGE_MAX_LENGTH, `Messages are at most ${CHAT_MESSAGE_MAX_LENGTH} characters`)
 		// Bidi overrides and other format characters can spoof the chat; newlines are fine.
-		.refine(
-			(s) => !/(?!\n)[\p{Cc}\p{Cf}]/u.test(s),
-			'Message contains invalid characters'
-		)
+		.refine((s) => !/(?!\n)[\p{Cc}\p{Cf}]/u.test(s), 'Message contains invalid characters')
 });
 export const chatDeleteSchema = z.strictObject({ ...mutation, messageId: id });
 /** Mutes a member's chat for `durationSec` (0 = unmute). */
