@@ -8,16 +8,31 @@ import {
 } from '@chorus/protocol';
 import { serverNowMs } from '../clock/clock.handlers.ts';
 import type { Actor, MutationCtx, RoomContext } from '../rooms/room.context.ts';
-import { loadQueue } from '../rooms/room.store.ts';
+import { loadQueue, type RoomRow, type Tx } from '../rooms/room.store.ts';
 
 /** Starts are scheduled this far ahead so every listener can begin at the same server instant. */
 export const START_LEAD_MS = 300;
+/**
+ * The room moves to the next item this long before the current one ends, with the next start
+ * scheduled at the exact end instant: listeners learn the next track early and switch gaplessly.
+ */
+export const ADVANCE_AHEAD_MS = 1_500;
+
+/** Server instant at which the current item ends, or null when nothing is running. */
+export function endsAtMs(room: RoomRow, durationMs: number): number | null {
+	if (!room.currentItemId || room.paused) return null;
+	return room.anchorMs + (durationMs - room.positionMs);
+}
 
 export class PlaybackService {
 	constructor(private readonly rooms: RoomContext) {}
 
-	/** Current item -> `status`; the next item in queue order starts (or the room stops). */
-	async advance(m: MutationCtx, status: 'played' | 'skipped'): Promise<void> {
+	/**
+	 * Current item -> `status`; the next item in queue order starts at `startAtMs` (default: a
+	 * moment from now). With nothing left a playing room goes idle (current null, not paused) and
+	 * starts again when a track is added; a paused one stays stopped.
+	 */
+	async advance(m: MutationCtx, status: 'played' | 'skipped', startAtMs?: number): Promise<void> {
 		const now = new Date();
 		if (m.room.currentItemId) {
 			await m.tx.queueItem.update({
@@ -37,8 +52,8 @@ export class PlaybackService {
 			data: {
 				currentItemId: next?.id ?? null,
 				playbackPositionMs: 0,
-				playbackAnchorMs: serverNowMs() + START_LEAD_MS,
-				playbackPaused: !next
+				playbackAnchorMs: startAtMs ?? serverNowMs() + START_LEAD_MS,
+				playbackPaused: next ? false : m.room.paused
 			}
 		});
 		m.effects.push({ kind: 'playback' }, { kind: 'queue', items: [] });
@@ -75,8 +90,12 @@ export class PlaybackService {
 			m.require('playback:control');
 			if (!m.room.currentItemId) {
 				const [next] = await loadQueue(m.tx, m.room);
-				if (!next) throw new AppError('CONFLICT', 'The queue is empty: add a track first');
-				await this.advance(m, 'played');
+				if (next) {
+					await this.advance(m, 'played');
+				} else {
+					// Nothing to play yet: the room waits and starts with the first track added.
+					await m.tx.room.update({ where: { id: m.room.id }, data: { playbackPaused: false } });
+				}
 			} else if (m.room.paused) {
 				await m.tx.room.update({
 					where: { id: m.room.id },
@@ -114,6 +133,27 @@ export class PlaybackService {
 		});
 	}
 
+	/** Starts an idle room (playing, nothing current) once something is queued. */
+	async startIfIdle(m: MutationCtx): Promise<void> {
+		if (!m.room.currentItemId && !m.room.paused) await this.advance(m, 'played');
+	}
+
+	/** Moves the room on when its current item has (almost) ended; false when not due. */
+	advanceIfEnded(roomId: string): Promise<boolean> {
+		let endsAt: number | null = null;
+		return this.rooms.mutateAsSystem(
+			roomId,
+			async (room, tx) => {
+				endsAt = endsAtMs(room, await currentDuration(tx, room));
+				return endsAt !== null && endsAt - serverNowMs() <= ADVANCE_AHEAD_MS;
+			},
+			async (m) => {
+				// Gapless: the next item starts exactly when this one ends (or soon, if we are late).
+				await this.advance(m, 'played', Math.max(endsAt!, serverNowMs() + START_LEAD_MS / 3));
+			}
+		);
+	}
+
 	/** Everyone may vote; the track goes at the threshold, or at once when its adder asks. */
 	async skipVote(actor: Actor, p: SkipVote): Promise<SkipResult> {
 		const present = await this.rooms.presence(p.roomId);
@@ -141,4 +181,13 @@ export class PlaybackService {
 			return { skipped, votes, needed };
 		});
 	}
+}
+
+async function currentDuration(tx: Tx, room: RoomRow): Promise<number> {
+	if (!room.currentItemId) return 0;
+	const item = await tx.queueItem.findUnique({
+		where: { id: room.currentItemId },
+		select: { track: { select: { durationMs: true } } }
+	});
+	return item?.track.durationMs ?? 0;
 }

@@ -48,11 +48,12 @@ export interface RoomFeatures {
 }
 
 export function createRoomFeatures(context: RoomContext, limiter: EventLimiter, log: Logger) {
+	const playback = new PlaybackService(context);
 	return {
 		context,
 		rooms: new RoomService(context),
-		queue: new QueueService(context),
-		playback: new PlaybackService(context),
+		queue: new QueueService(context, playback),
+		playback,
 		chat: new ChatService(context),
 		limiter,
 		log
