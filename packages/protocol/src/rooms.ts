@@ -106,6 +106,16 @@ export const skipVoteSchema = z.strictObject({ ...mutation, itemId: id });
 export const playbackPlaySchema = z.strictObject(mutation);
 export const playbackPauseSchema = z.strictObject(mutation);
 export const playbackSkipSchema = z.strictObject(mutation);
+/** Restarts the current track, or goes back to the previous one when near its start. */
+export const playbackPreviousSchema = z.strictObject(mutation);
+export const playbackSeekSchema = z.strictObject({
+	...mutation,
+	positionMs: z
+		.number()
+		.finite()
+		.min(0)
+		.max(24 * 3600 * 1000)
+});
 export const chatSendSchema = z.strictObject({
 	...mutation,
 	body: z
@@ -142,6 +152,7 @@ export type QueuePin = z.infer<typeof queuePinSchema>;
 export type VoteCast = z.infer<typeof voteCastSchema>;
 export type SkipVote = z.infer<typeof skipVoteSchema>;
 export type PlaybackCommand = z.infer<typeof playbackPlaySchema>;
+export type PlaybackSeek = z.infer<typeof playbackSeekSchema>;
 export type ChatSend = z.infer<typeof chatSendSchema>;
 export type ChatDelete = z.infer<typeof chatDeleteSchema>;
 export type ChatMute = z.infer<typeof chatMuteSchema>;
@@ -192,7 +203,11 @@ export interface QueueItem {
 	track: QueueTrack;
 }
 
-/** Position at server time t = positionMs + (paused ? 0 : t - anchorMs). */
+/**
+ * The room timeline. A command takes effect at `anchorMs` (server clock, usually a little in
+ * the future so every listener acts at the same instant); until then the previous state holds.
+ * From anchorMs on, position(t) = positionMs + (paused ? 0 : t - anchorMs).
+ */
 export interface PlaybackState {
 	itemId: string | null;
 	trackId: string | null;
