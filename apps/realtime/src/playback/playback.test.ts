@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { endsAtMs, positionAt } from './playback.service.ts';
+import { endsAtMs } from './playback.service.ts';
 import type { RoomRow } from '../rooms/room.store.ts';
 
 const room = (over: Partial<RoomRow>): RoomRow => ({
@@ -34,10 +34,5 @@ describe('timeline end', () => {
 		expect(endsAtMs(room({ paused: true }), 180_000)).toBeNull();
 		expect(endsAtMs(room({ currentItemId: null }), 180_000)).toBeNull();
 	});
-
-	it('positions hold before the anchor and while paused', () => {
-		expect(positionAt(room({ positionMs: 500 }), 900)).toBe(500);
-		expect(positionAt(room({ positionMs: 500 }), 1_250)).toBe(750);
-		expect(positionAt(room({ positionMs: 500, paused: true }), 9_000)).toBe(500);
-	});
+});
 });
