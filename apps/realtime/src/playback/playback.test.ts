@@ -35,4 +35,3 @@ describe('timeline end', () => {
 		expect(endsAtMs(room({ currentItemId: null }), 180_000)).toBeNull();
 	});
 });
-});
