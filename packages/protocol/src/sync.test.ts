@@ -16,11 +16,17 @@ describe('timeline', () => {
 		expect(timelinePosition({ ...playing, paused: true }, 99_999)).toBe(5_000);
 	});
 
-	it('picks the state whose anchor passed most recently', () => {
-		const states = [{ anchorMs: 100 }, { anchorMs: 300 }, { anchorMs: 200 }];
+	it('picks the newest state whose anchor has passed', () => {
+		const states = [
+			{ version: 1, anchorMs: 100 },
+			{ version: 3, anchorMs: 300 },
+			{ version: 2, anchorMs: 200 },
+			{ version: 4, anchorMs: 190 } // a later command with a shorter lead
+		];
 		expect(stateInForce(states, 50)).toBeNull();
-		expect(stateInForce(states, 250)).toEqual({ anchorMs: 200 });
-		expect(stateInForce(states, 300)).toEqual({ anchorMs: 300 });
+		expect(stateInForce(states, 150)).toEqual({ version: 1, anchorMs: 100 });
+		expect(stateInForce(states, 250)).toEqual({ version: 4, anchorMs: 190 });
+		expect(stateInForce(states, 300)).toEqual({ version: 4, anchorMs: 190 });
 	});
 });
 

@@ -24,16 +24,16 @@ export function timelinePosition(state: Timeline, serverNowMs: number): number {
 }
 
 /**
- * Of several scheduled states, the one in force at t: the latest whose anchor has passed
- * (a state whose anchor is still ahead is a pending command).
+ * Of several scheduled states, the one in force at t: the newest (by room version) whose
+ * anchor has passed; a state whose anchor is still ahead is a pending command.
  */
-export function stateInForce<T extends { anchorMs: number }>(
+export function stateInForce<T extends { anchorMs: number; version: number }>(
 	states: readonly T[],
 	serverNowMs: number
 ): T | null {
 	let best: T | null = null;
 	for (const s of states) {
-		if (s.anchorMs <= serverNowMs && (!best || s.anchorMs >= best.anchorMs)) best = s;
+		if (s.anchorMs <= serverNowMs && (!best || s.version > best.version)) best = s;
 	}
 	return best;
 }
