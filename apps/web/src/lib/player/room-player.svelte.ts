@@ -63,6 +63,8 @@ export class RoomPlayer {
 		this.#clock = clock;
 		this.#timer = setInterval(() => this.tick(), SYNC_TICK_MS);
 		document.addEventListener('visibilitychange', this.#onVisibility);
+		// Read-only hook for e2e tests and bench/sync, which sample every listener's position.
+		(globalThis as { __chorusRoomPlayer?: RoomPlayer }).__chorusRoomPlayer = this;
 	}
 
 	/** A new timeline from the server (snapshot or playback:state). */
