@@ -153,3 +153,12 @@ export async function getRoomForMember(roomId: string, user: SessionUser): Promi
 		memberCount
 	};
 }
+
+export async function isMember(roomId: string, userId: string): Promise<boolean> {
+	if (!isUuid(roomId)) return false;
+	const m = await getDb().roomMember.findUnique({
+		where: { roomId_userId: { roomId, userId } },
+		select: { userId: true }
+	});
+	return m !== null;
+}
