@@ -32,7 +32,9 @@ export const actions: Actions = {
 			request,
 			claimInput,
 			async (input) => {
-				await claimGuest(user, input);
+				const claimed = await claimGuest(user, input);
+				// The page re-renders in this request: show the account as it is now.
+				locals.user = { ...user, email: claimed.email, isGuest: false };
 				return { claimed: true };
 			},
 			['email']
