@@ -10,6 +10,7 @@ import type {
 	MemberSetRole,
 	MemberTarget,
 	PlaybackCommand,
+	PlaybackSeek,
 	PlaybackState,
 	PlaybackStateEvent,
 	PresenceSet,
@@ -30,6 +31,8 @@ import type {
 	RoomUpdate,
 	RoomUpdated,
 	SkipVote,
+	SyncReport,
+	SyncReported,
 	VoteCast
 } from './rooms.ts';
 import type { ClockPing, ClockPong, DevicesState } from './schemas.ts';
@@ -61,13 +64,28 @@ export interface ClientToServerEvents {
 	'queue:pin': (payload: QueuePin, ack: AckCallback<Empty>) => void;
 	'vote:cast': (payload: VoteCast, ack: AckCallback<{ item: QueueItem }>) => void;
 	'skip:vote': (payload: SkipVote, ack: AckCallback<SkipResult>) => void;
-	'playback:play': (payload: PlaybackCommand, ack: AckCallback<{ playback: PlaybackState }>) => void;
-	'playback:pause': (payload: PlaybackCommand, ack: AckCallback<{ playback: PlaybackState }>) => void;
-	'playback:skip': (payload: PlaybackCommand, ack: AckCallback<{ playback: PlaybackState }>) => void;
+	'playback:play': (
+		payload: PlaybackCommand,
+		ack: AckCallback<{ playback: PlaybackState }>
+	) => void;
+	'playback:pause': (
+		payload: PlaybackCommand,
+		ack: AckCallback<{ playback: PlaybackState }>
+	) => void;
+	'playback:skip': (
+		payload: PlaybackCommand,
+		ack: AckCallback<{ playback: PlaybackState }>
+	) => void;
+	'playback:previous': (
+		payload: PlaybackCommand,
+		ack: AckCallback<{ playback: PlaybackState }>
+	) => void;
+	'playback:seek': (payload: PlaybackSeek, ack: AckCallback<{ playback: PlaybackState }>) => void;
 	'chat:send': (payload: ChatSend, ack: AckCallback<{ message: ChatMessage }>) => void;
 	'chat:delete': (payload: ChatDelete, ack: AckCallback<Empty>) => void;
 	'chat:mute': (payload: ChatMute, ack: AckCallback<{ mutedUntil: string | null }>) => void;
 	'reaction:send': (payload: ReactionSend, ack: AckCallback<Empty>) => void;
+	'sync:report': (payload: SyncReport, ack: AckCallback<Empty>) => void;
 }
 
 /** Broadcasts: `domain:past-tense` or `domain:state`. Versioned ones carry the room version. */
@@ -82,6 +100,7 @@ export interface ServerToClientEvents {
 	'chat:message': (payload: ChatMessageEvent) => void;
 	'chat:deleted': (payload: ChatDeletedEvent) => void;
 	'reaction:sent': (payload: ReactionSent) => void;
+	'sync:reported': (payload: SyncReported) => void;
 }
 
 /**
@@ -107,6 +126,8 @@ export interface SocketData {
 	sessionId: string;
 	displayName: string;
 	isGuest?: boolean;
+	/** The client's own clock-sync round trip (min of its window), reported in clock:ping. */
+	rttMs?: number;
 	/** Rooms this socket joined, with its presence in each. */
 	rooms?: Record<string, PresenceStatusData>;
 }
@@ -133,10 +154,13 @@ export const CLIENT_EVENTS = [
 	'playback:play',
 	'playback:pause',
 	'playback:skip',
+	'playback:previous',
+	'playback:seek',
 	'chat:send',
 	'chat:delete',
 	'chat:mute',
-	'reaction:send'
+	'reaction:send',
+	'sync:report'
 ] as const satisfies readonly (keyof ClientToServerEvents)[];
 
 /** Machine-readable reasons carried in `connect_error.data.code`. */

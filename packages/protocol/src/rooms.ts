@@ -29,7 +29,10 @@ export const roomNameSchema = z
 export const roomDescriptionSchema = z
 	.string()
 	.trim()
-	.max(ROOM_DESCRIPTION_MAX_LENGTH, `Description must be at most ${ROOM_DESCRIPTION_MAX_LENGTH} characters`);
+	.max(
+		ROOM_DESCRIPTION_MAX_LENGTH,
+		`Description must be at most ${ROOM_DESCRIPTION_MAX_LENGTH} characters`
+	);
 
 export const roomSettingsSchema = z.strictObject({
 	addPolicy: z.enum(ADD_POLICIES),
@@ -103,6 +106,16 @@ export const skipVoteSchema = z.strictObject({ ...mutation, itemId: id });
 export const playbackPlaySchema = z.strictObject(mutation);
 export const playbackPauseSchema = z.strictObject(mutation);
 export const playbackSkipSchema = z.strictObject(mutation);
+/** Restarts the current track, or goes back to the previous one when near its start. */
+export const playbackPreviousSchema = z.strictObject(mutation);
+export const playbackSeekSchema = z.strictObject({
+	...mutation,
+	positionMs: z
+		.number()
+		.finite()
+		.min(0)
+		.max(24 * 3600 * 1000)
+});
 export const chatSendSchema = z.strictObject({
 	...mutation,
 	body: z
@@ -111,7 +124,7 @@ export const chatSendSchema = z.strictObject({
 		.min(1, 'Message is empty')
 		.max(CHAT_MESSAGE_MAX_LENGTH, `Messages are at most ${CHAT_MESSAGE_MAX_LENGTH} characters`)
 		// Bidi overrides and other format characters can spoof the chat; newlines are fine.
-		.refine((s) => !/[\p{Cf}\u0000-\u0009\u000B-\u001F\u007F]/u.test(s), 'Message contains invalid characters')
+		.refine((s) => !/(?!\n)[\p{Cc}\p{Cf}]/u.test(s), 'Message contains invalid characters')
 });
 export const chatDeleteSchema = z.strictObject({ ...mutation, messageId: id });
 /** Mutes a member's chat for `durationSec` (0 = unmute). */
@@ -124,6 +137,25 @@ export const chatMuteSchema = z.strictObject({
 		.min(0)
 		.max(7 * 24 * 3600)
 });
+/** A listener's own sync measurements, shared with the room (volatile, not persisted). */
+export const syncReportSchema = z.strictObject({
+	...roomRef,
+	/** Audio position minus the room timeline (ms, + = ahead); null when not playing audio here. */
+	driftMs: z.number().finite().min(-3_600_000).max(3_600_000).nullable(),
+	/** This device's clock offset to the server and round trip, from clock sync. */
+	offsetMs: z.number().finite().nullable(),
+	rttMs: z.number().finite().min(0).max(60_000).nullable(),
+	/** Playing audio on this device (false: following the room as a remote). */
+	listening: z.boolean()
+});
+export type SyncReport = z.infer<typeof syncReportSchema>;
+export interface SyncReported extends SyncReport {
+	userId: string;
+	displayName: string;
+	/** Server time the report was relayed. */
+	atMs: number;
+}
+
 export const reactionSendSchema = z.strictObject({ ...roomRef, emoji: z.enum(REACTION_EMOJIS) });
 
 export type RoomJoin = z.infer<typeof roomJoinSchema>;
@@ -139,6 +171,7 @@ export type QueuePin = z.infer<typeof queuePinSchema>;
 export type VoteCast = z.infer<typeof voteCastSchema>;
 export type SkipVote = z.infer<typeof skipVoteSchema>;
 export type PlaybackCommand = z.infer<typeof playbackPlaySchema>;
+export type PlaybackSeek = z.infer<typeof playbackSeekSchema>;
 export type ChatSend = z.infer<typeof chatSendSchema>;
 export type ChatDelete = z.infer<typeof chatDeleteSchema>;
 export type ChatMute = z.infer<typeof chatMuteSchema>;
@@ -189,7 +222,11 @@ export interface QueueItem {
 	track: QueueTrack;
 }
 
-/** Position at server time t = positionMs + (paused ? 0 : t - anchorMs). */
+/**
+ * The room timeline. A command takes effect at `anchorMs` (server clock, usually a little in
+ * the future so every listener acts at the same instant); until then the previous state holds.
+ * From anchorMs on, position(t) = positionMs + (paused ? 0 : t - anchorMs).
+ */
 export interface PlaybackState {
 	itemId: string | null;
 	trackId: string | null;
@@ -198,9 +235,9 @@ export interface PlaybackState {
 	anchorMs: number;
 	positionMs: number;
 	paused: boolean;
-	skipVotes: number;
+	/** Members who voted to skip the current item (each client finds itself in it). */
+	skipVoterIds: string[];
 	skipNeeded: number;
-	mySkipVote: boolean;
 }
 
 export interface ChatMessage {
