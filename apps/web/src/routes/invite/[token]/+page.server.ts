@@ -8,8 +8,8 @@ import { isMember } from '$lib/server/rooms/rooms';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ params, locals, getClientAddress, setHeaders }) => {
-	// Invite links are bearer secrets: keep them out of caches and out of Referer headers.
-	setHeaders({ 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' });
+	// Invite links are bearer secrets and their state changes: keep the page out of caches.
+	setHeaders({ 'cache-control': 'no-store' });
 	try {
 		const preview = await previewInvite(params.token, getClientAddress());
 		const alreadyMember = locals.user ? await isMember(preview.room.id, locals.user.id) : false;
