@@ -12,7 +12,6 @@ import type {
 	RoomInfo,
 	RoomMemberInfo,
 	RoomRemoved,
-	RoomSettings,
 	RoomSnapshot
 } from '@chorus/protocol';
 import type { RealtimeConnection } from './connection.svelte';
@@ -66,6 +65,7 @@ function newMutationId(): string {
 	).join('');
 }
 
+const isoNow = () => new Date().toISOString();
 const timedOut = (err: unknown) => err instanceof Error && /timed? ?out/i.test(err.message);
 
 /**
@@ -91,9 +91,7 @@ export class RoomState {
 	reactions = $state<FloatingReaction[]>([]);
 	notices = $state<Notice[]>([]);
 
-	readonly permissions = $derived(new Set<Permission>(this.me?.permissions ?? []));
 	readonly isStaff = $derived(this.me?.role === 'host' || this.me?.role === 'cohost');
-	readonly settings = $derived<RoomSettings | null>(this.room?.settings ?? null);
 	/** Server time minus Date.now(), from the last snapshot: the fallback until the clock syncs. */
 	#snapshotOffsetMs = 0;
 
@@ -104,6 +102,8 @@ export class RoomState {
 	#syncRounds = 0;
 	#destroyed = false;
 	#joinTimer: ReturnType<typeof setTimeout> | undefined;
+	// Bookkeeping for destroy(), never rendered: no reactivity wanted.
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity
 	#timers = new Set<ReturnType<typeof setTimeout>>();
 	#seq = 0;
 
@@ -147,7 +147,7 @@ export class RoomState {
 	}
 
 	can(permission: Permission): boolean {
-		return this.permissions.has(permission);
+		return this.me?.permissions.includes(permission) ?? false;
 	}
 
 	member(userId: string | null): RoomMemberInfo | undefined {
@@ -168,9 +168,10 @@ export class RoomState {
 		return Math.min(Math.max(ms, 0), max);
 	}
 
-	get mutedUntil(): Date | null {
-		const until = this.me?.mutedUntil ? new Date(this.me.mutedUntil) : null;
-		return until && until.getTime() > Date.now() ? until : null;
+	/** When my chat mute ends (ms since epoch), or null when I may chat. */
+	get mutedUntilMs(): number | null {
+		const until = this.me?.mutedUntil ? Date.parse(this.me.mutedUntil) : NaN;
+		return until > Date.now() ? until : null;
 	}
 
 	// ---- joining and catching up ----
@@ -333,7 +334,7 @@ export class RoomState {
 						isGuest: e.isGuest,
 						presence: e.presence,
 						mutedUntil: null,
-						joinedAt: new Date().toISOString()
+						joinedAt: isoNow()
 					}
 				];
 	};
