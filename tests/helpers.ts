@@ -35,3 +35,53 @@ export async function createUserWithSession(db: Db, sessions: SessionService, na
 	const { token, session } = await sessions.create(user.id);
 	return { user, token, session };
 }
+
+/** A playable-looking track row (its blob bytes are not needed by the realtime tier). */
+export async function createTrack(
+	db: Db,
+	ownerId: string,
+	opts: { title?: string; visibility?: 'private' | 'unlisted' | 'public'; durationMs?: number } = {}
+) {
+	const sha256 = randomBytes(32).toString('hex');
+	await db.blob.create({ data: { sha256, sizeBytes: 1000n, mimeType: 'audio/mpeg' } });
+	return db.track.create({
+		data: {
+			ownerId,
+			blobSha256: sha256,
+			title: opts.title ?? `Track ${sha256.slice(0, 6)}`,
+			artist: 'Test Artist',
+			durationMs: opts.durationMs ?? 180_000,
+			container: 'MPEG',
+			codec: 'MPEG 1 Layer 3',
+			mimeType: 'audio/mpeg',
+			sizeBytes: 1000n,
+			visibility: opts.visibility ?? 'public',
+			processingStatus: 'ready'
+		}
+	});
+}
+
+export async function createRoom(
+	db: Db,
+	hostId: string,
+	data: { name?: string; fairRotation?: boolean; maxPendingPerMember?: number } = {}
+) {
+	return db.room.create({
+		data: {
+			name: data.name ?? 'Test room',
+			hostId,
+			fairRotation: data.fairRotation,
+			maxPendingPerMember: data.maxPendingPerMember,
+			members: { create: { userId: hostId, role: 'host' } }
+		}
+	});
+}
+
+export async function addMember(
+	db: Db,
+	roomId: string,
+	userId: string,
+	role: 'cohost' | 'listener' = 'listener'
+) {
+	return db.roomMember.create({ data: { roomId, userId, role } });
+}

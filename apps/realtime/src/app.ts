@@ -17,6 +17,9 @@ import { rejectUnknownEvents, type ChorusServer } from './lib/handler.ts';
 import type { Logger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
 import { registerPresence } from './presence/devices.ts';
+import { createEventLimiter, DEFAULT_EVENT_LIMITS, type EventLimits } from './lib/rate-limit.ts';
+import { RoomContext } from './rooms/room.context.ts';
+import { createRoomFeatures, registerRoomHandlers } from './rooms/room.handlers.ts';
 
 /** Socket.IO messages are small commands; anything bigger is abuse. */
 export const MAX_MESSAGE_BYTES = 16 * 1024;
@@ -28,6 +31,8 @@ export interface AppDeps {
 	allowedOrigins: string[];
 	/** Pub/sub pair for the Redis adapter; omitted = single node, in-memory adapter. */
 	redis?: { pub: Redis; sub: Redis };
+	/** Per-user event budget (defaults: DEFAULT_EVENT_LIMITS). */
+	eventLimits?: Partial<EventLimits>;
 }
 
 export interface RealtimeApp {
@@ -62,6 +67,15 @@ export function createApp(deps: AppDeps): RealtimeApp {
 
 	const metrics = createMetrics(io);
 
+	// Fails fast while Redis is down (no offline queue) so the limiter falls back to memory.
+	const limiterRedis = redis?.pub.duplicate({ enableOfflineQueue: false, maxRetriesPerRequest: 0 });
+	limiterRedis?.on('error', () => {}); // the adapter's clients already log Redis trouble
+	const features = createRoomFeatures(
+		new RoomContext(db, io, redis !== undefined, logger.child({ module: 'rooms' })),
+		createEventLimiter({ ...DEFAULT_EVENT_LIMITS, ...deps.eventLimits }, limiterRedis),
+		logger.child({ module: 'rooms' })
+	);
+
 	app.get('/healthz', async (_req, res) => {
 		if (draining) {
 			res.status(503).json({ status: 'draining' });
@@ -85,6 +99,7 @@ export function createApp(deps: AppDeps): RealtimeApp {
 		rejectUnknownEvents(socket);
 		registerPresence(io, socket, logger.child({ module: 'presence' }));
 		registerClockHandlers(socket, logger.child({ module: 'clock' }));
+		registerRoomHandlers(socket, features);
 	});
 
 	return {
@@ -94,6 +109,7 @@ export function createApp(deps: AppDeps): RealtimeApp {
 			draining = true;
 			// io.close() disconnects every socket and closes the HTTP server.
 			await new Promise<void>((resolve) => io.close(() => resolve()));
+			limiterRedis?.disconnect();
 		}
 	};
 }

@@ -61,9 +61,18 @@ export interface ClientToServerEvents {
 	'queue:pin': (payload: QueuePin, ack: AckCallback<Empty>) => void;
 	'vote:cast': (payload: VoteCast, ack: AckCallback<{ item: QueueItem }>) => void;
 	'skip:vote': (payload: SkipVote, ack: AckCallback<SkipResult>) => void;
-	'playback:play': (payload: PlaybackCommand, ack: AckCallback<{ playback: PlaybackState }>) => void;
-	'playback:pause': (payload: PlaybackCommand, ack: AckCallback<{ playback: PlaybackState }>) => void;
-	'playback:skip': (payload: PlaybackCommand, ack: AckCallback<{ playback: PlaybackState }>) => void;
+	'playback:play': (
+		payload: PlaybackCommand,
+		ack: AckCallback<{ playback: PlaybackState }>
+	) => void;
+	'playback:pause': (
+		payload: PlaybackCommand,
+		ack: AckCallback<{ playback: PlaybackState }>
+	) => void;
+	'playback:skip': (
+		payload: PlaybackCommand,
+		ack: AckCallback<{ playback: PlaybackState }>
+	) => void;
 	'chat:send': (payload: ChatSend, ack: AckCallback<{ message: ChatMessage }>) => void;
 	'chat:delete': (payload: ChatDelete, ack: AckCallback<Empty>) => void;
 	'chat:mute': (payload: ChatMute, ack: AckCallback<{ mutedUntil: string | null }>) => void;

@@ -29,7 +29,10 @@ export const roomNameSchema = z
 export const roomDescriptionSchema = z
 	.string()
 	.trim()
-	.max(ROOM_DESCRIPTION_MAX_LENGTH, `Description must be at most ${ROOM_DESCRIPTION_MAX_LENGTH} characters`);
+	.max(
+		ROOM_DESCRIPTION_MAX_LENGTH,
+		`Description must be at most ${ROOM_DESCRIPTION_MAX_LENGTH} characters`
+	);
 
 export const roomSettingsSchema = z.strictObject({
 	addPolicy: z.enum(ADD_POLICIES),
@@ -111,7 +114,10 @@ export const chatSendSchema = z.strictObject({
 		.min(1, 'Message is empty')
 		.max(CHAT_MESSAGE_MAX_LENGTH, `Messages are at most ${CHAT_MESSAGE_MAX_LENGTH} characters`)
 		// Bidi overrides and other format characters can spoof the chat; newlines are fine.
-		.refine((s) => !/[\p{Cf}\u0000-\u0009\u000B-\u001F\u007F]/u.test(s), 'Message contains invalid characters')
+		.refine(
+			(s) => !/(?!\n)[\p{Cc}\p{Cf}]/u.test(s),
+			'Message contains invalid characters'
+		)
 });
 export const chatDeleteSchema = z.strictObject({ ...mutation, messageId: id });
 /** Mutes a member's chat for `durationSec` (0 = unmute). */
@@ -198,9 +204,9 @@ export interface PlaybackState {
 	anchorMs: number;
 	positionMs: number;
 	paused: boolean;
-	skipVotes: number;
+	/** Members who voted to skip the current item (each client finds itself in it). */
+	skipVoterIds: string[];
 	skipNeeded: number;
-	mySkipVote: boolean;
 }
 
 export interface ChatMessage {

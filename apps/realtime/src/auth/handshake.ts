@@ -40,7 +40,9 @@ export function sessionMiddleware(sessions: SessionService, log: Logger) {
 			socket.data = {
 				userId: result.user.id,
 				sessionId: result.session.id,
-				displayName: result.user.displayName
+				displayName: result.user.displayName,
+				isGuest: result.user.isGuest,
+				rooms: {}
 			};
 			next();
 		} catch (err) {

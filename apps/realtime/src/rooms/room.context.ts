@@ -1,0 +1,261 @@
+// The shared machinery every room feature uses: presence lookups, snapshots, and the mutation
+// runner (lock room -> idempotency -> authorize -> change -> bump version -> commit -> broadcast).
+import type { Db } from '@chorus/db';
+import {
+	AppError,
+	CHAT_HISTORY_MESSAGES,
+	can,
+	permissionsFor,
+	skipVotesNeeded,
+	type Permission,
+	type PlaybackState,
+	type PresenceStatus,
+	type RoomMemberInfo,
+	type RoomSnapshot,
+	type ServerToClientEvents
+} from '@chorus/protocol';
+import { serverNowMs } from '../clock/clock.handlers.ts';
+import type { ChorusServer } from '../lib/handler.ts';
+import type { Logger } from '../logger.ts';
+import { userRoom } from '../presence/devices.ts';
+import { Fanout, roomKey } from './fanout.ts';
+import {
+	bumpVersion,
+	claimMutation,
+	loadChat,
+	loadItem,
+	loadMember,
+	loadMembers,
+	loadMyVotes,
+	loadQueue,
+	loadRoom,
+	loadSkipVoters,
+	mutationResult,
+	roomInfo,
+	storeMutationResult,
+	withVote,
+	type ItemRow,
+	type MemberRow,
+	type RoomRow,
+	type Tx
+} from './room.store.ts';
+
+export const forbidden = (message = 'You are not a member of this room') =>
+	new AppError('FORBIDDEN', message);
+
+const PRESENCE_RANK: Record<PresenceStatus, number> = { listening: 3, joined: 2, away: 1 };
+
+/** Something to send once the transaction committed. */
+export type Effect =
+	| {
+			kind: 'queue';
+			items: ItemRow[];
+			vote?: { userId: string; itemId: string; value: -1 | 0 | 1 };
+	  }
+	| { kind: 'room'; event: keyof ServerToClientEvents; payload: unknown }
+	| { kind: 'members'; rows?: Omit<RoomMemberInfo, 'presence'>[] }
+	| { kind: 'playback'; state?: PlaybackState }
+	| { kind: 'user'; userId: string; event: keyof ServerToClientEvents; payload: unknown }
+	| { kind: 'evict'; userId: string };
+
+export interface MutationCtx {
+	tx: Tx;
+	room: RoomRow;
+	member: MemberRow;
+	userId: string;
+	version: number;
+	effects: Effect[];
+	require(permission: Permission): void;
+}
+
+export interface Actor {
+	userId: string;
+}
+
+export class RoomContext {
+	readonly db: Db;
+	readonly io: ChorusServer;
+	readonly fanout: Fanout;
+	readonly log: Logger;
+
+	constructor(db: Db, io: ChorusServer, clustered: boolean, log: Logger) {
+		this.db = db;
+		this.io = io;
+		this.fanout = new Fanout(io, clustered);
+		this.log = log;
+	}
+
+	/** Who is in the room right now, across every node, with their best presence. */
+	async presence(roomId: string): Promise<Map<string, PresenceStatus>> {
+		const sockets = await this.io.in(roomKey(roomId)).fetchSockets();
+		const out = new Map<string, PresenceStatus>();
+		for (const s of sockets) {
+			const status = s.data.rooms?.[roomId];
+			if (!status) continue;
+			const current = out.get(s.data.userId);
+			if (!current || PRESENCE_RANK[status] > PRESENCE_RANK[current])
+				out.set(s.data.userId, status);
+		}
+		return out;
+	}
+
+	async members(tx: Tx, roomId: string, present?: Map<string, PresenceStatus>) {
+		const [rows, presence] = await Promise.all([
+			loadMembers(tx, roomId),
+			present ? Promise.resolve(present) : this.presence(roomId)
+		]);
+		return rows.map((m): RoomMemberInfo => ({ ...m, presence: presence.get(m.userId) ?? null }));
+	}
+
+	async playback(tx: Tx, room: RoomRow, presentCount: number): Promise<PlaybackState> {
+		const item = room.currentItemId ? await loadItem(tx, room.id, room.currentItemId) : null;
+		return {
+			itemId: item?.id ?? null,
+			trackId: item?.trackId ?? null,
+			track: item?.track ?? null,
+			addedBy: item?.addedBy ?? null,
+			anchorMs: room.anchorMs,
+			positionMs: room.positionMs,
+			paused: room.paused,
+			skipVoterIds: item ? await loadSkipVoters(tx, item.id) : [],
+			skipNeeded: skipVotesNeeded(presentCount, room.settings.skipThresholdPercent)
+		};
+	}
+
+	/** A consistent picture of the room at one version (one repeatable-read transaction). */
+	async snapshot(userId: string, roomId: string): Promise<RoomSnapshot> {
+		const present = await this.presence(roomId);
+		return this.db.$transaction(
+			async (tx) => {
+				const room = await loadRoom(tx, roomId);
+				const member = room && !room.closed ? await loadMember(tx, roomId, userId) : null;
+				if (!room || !member) throw forbidden();
+				const [members, queue, votes, chat, playback] = await Promise.all([
+					this.members(tx, roomId, present),
+					loadQueue(tx, room),
+					loadMyVotes(tx, roomId, userId),
+					loadChat(tx, roomId, CHAT_HISTORY_MESSAGES),
+					this.playback(tx, room, present.size)
+				]);
+				this.fanout.seedVotes(roomId, userId, votes, room.version);
+				return {
+					room: roomInfo(room),
+					me: {
+						userId,
+						role: member.role,
+						permissions: permissionsFor(member.role, room.settings),
+						mutedUntil:
+							member.mutedUntil && member.mutedUntil > new Date()
+								? member.mutedUntil.toISOString()
+								: null
+					},
+					members,
+					queue: queue.map((i) => withVote(i, votes.get(i.id) ?? 0)),
+					playback,
+					chat,
+					version: room.version,
+					serverTime: serverNowMs()
+				};
+			},
+			{ isolationLevel: 'RepeatableRead', maxWait: 10_000, timeout: 15_000 }
+		);
+	}
+
+	/**
+	 * Runs one mutation: the room row lock serialises a room's mutations (so versions are
+	 * contiguous and every broadcast reflects the state at its version), a retried mutation id
+	 * returns the stored result, and broadcasts go out only after the commit.
+	 */
+	async mutate<R>(
+		actor: Actor,
+		roomId: string,
+		mutationId: string,
+		change: (m: MutationCtx) => Promise<R>
+	): Promise<R> {
+		const effects: Effect[] = [];
+		const outcome = await this.db.$transaction(
+			async (tx) => {
+				const room = await loadRoom(tx, roomId, true);
+				if (!room || room.closed) throw forbidden();
+				const previous = await mutationResult(tx, roomId, actor.userId, mutationId);
+				if (previous !== undefined) return { replay: true as const, result: previous as R };
+				const member = await loadMember(tx, roomId, actor.userId);
+				if (!member) throw forbidden();
+				await claimMutation(tx, roomId, actor.userId, mutationId);
+				const version = await bumpVersion(tx, roomId);
+				const ctx: MutationCtx = {
+					tx,
+					room: { ...room, version },
+					member,
+					userId: actor.userId,
+					version,
+					effects,
+					require(permission) {
+						if (!can(member.role, permission, room.settings)) {
+							throw forbidden(`Your role in this room does not allow that (${permission})`);
+						}
+					}
+				};
+				const result = await change(ctx);
+				// State broadcasts are rendered inside the transaction, so each shows its version.
+				const after = (await loadRoom(tx, roomId))!;
+				ctx.room = { ...after };
+				for (const e of effects) {
+					if (e.kind === 'queue') e.items = await loadQueue(tx, ctx.room);
+					else if (e.kind === 'members') e.rows = await loadMembers(tx, roomId);
+					else if (e.kind === 'playback') e.state = await this.playback(tx, ctx.room, 0);
+				}
+				await storeMutationResult(tx, roomId, actor.userId, mutationId, result);
+				return { replay: false as const, result, room: ctx.room };
+			},
+			{ maxWait: 10_000, timeout: 15_000 }
+		);
+		if (!outcome.replay) await this.#apply(roomId, outcome.room, effects);
+		return outcome.result;
+	}
+
+	async #apply(roomId: string, room: RoomRow, effects: Effect[]): Promise<void> {
+		const version = room.version;
+		for (const e of effects) {
+			try {
+				switch (e.kind) {
+					case 'queue':
+						this.fanout.publishQueue(roomId, version, e.items, e.vote);
+						break;
+					case 'room':
+						this.io.to(roomKey(roomId)).emit(e.event, e.payload as never);
+						break;
+					case 'members': {
+						const present = await this.presence(roomId);
+						const members = e.rows!.map((m) => ({ ...m, presence: present.get(m.userId) ?? null }));
+						this.io.to(roomKey(roomId)).emit('members:updated', { roomId, version, members });
+						break;
+					}
+					case 'playback': {
+						// Presence (live, not versioned) decides the skip threshold.
+						const present = await this.presence(roomId);
+						const playback = {
+							...e.state!,
+							skipNeeded: skipVotesNeeded(present.size, room.settings.skipThresholdPercent)
+						};
+						this.io
+							.to(roomKey(roomId))
+							.emit('playback:state', { roomId, version, playback, serverTime: serverNowMs() });
+						break;
+					}
+					case 'user':
+						this.io.to(userRoom(e.userId)).emit(e.event, e.payload as never);
+						break;
+					case 'evict':
+						this.io.in(userRoom(e.userId)).socketsLeave(roomKey(roomId));
+						break;
+				}
+			} catch (err) {
+				// The change is committed; clients that miss this catch up on their next version gap.
+				this.log.warn({ err, roomId, effect: e.kind }, 'broadcast failed');
+			}
+		}
+	}
+}
+
+export type { ItemRow, MemberRow, RoomRow, Tx };
