@@ -15,6 +15,7 @@ import type {
 	RoomSnapshot
 } from '@chorus/protocol';
 import type { RealtimeConnection } from './connection.svelte';
+import type { RealtimeSocket } from './socket';
 
 /** How long a command waits for its ack before the one retry (same mutationId). */
 export const ACK_TIMEOUT_MS = 5_000;
@@ -42,7 +43,7 @@ export interface Notice {
 	message: string;
 }
 
-type Mutations = {
+export type Mutations = {
 	[E in keyof ClientToServerEvents]: Parameters<ClientToServerEvents[E]>[0] extends {
 		mutationId: string;
 	}
@@ -67,6 +68,34 @@ function newMutationId(): string {
 
 const isoNow = () => new Date().toISOString();
 const timedOut = (err: unknown) => err instanceof Error && /timed? ?out/i.test(err.message);
+
+/**
+ * Sends a room mutation with a fresh mutationId; on timeout sends it once more with the SAME id
+ * (the server applies an id at most once and answers the retry with the first result). A second
+ * timeout becomes an UNAVAILABLE ack, so callers handle one shape.
+ */
+export async function sendMutation<E extends Mutations>(
+	socket: RealtimeSocket,
+	event: E,
+	input: Omit<PayloadOf<E>, 'mutationId'>
+): Promise<AckOf<E>> {
+	const payload = { ...input, mutationId: newMutationId() };
+	// socket.io's typed emitWithAck cannot follow a generic event name; the types above do.
+	const s = socket as unknown as {
+		timeout(ms: number): { emitWithAck(event: string, payload: unknown): Promise<unknown> };
+	};
+	for (let attempt = 0; attempt < 2; attempt++) {
+		try {
+			return (await s.timeout(ACK_TIMEOUT_MS).emitWithAck(event, payload)) as AckOf<E>;
+		} catch (err) {
+			if (!timedOut(err)) throw err;
+		}
+	}
+	return {
+		ok: false,
+		error: { code: 'UNAVAILABLE', message: 'The server did not answer. Try again.' }
+	} as AckOf<E>;
+}
 
 /**
  * One room as this client sees it: the snapshot from `room:join`, kept current by the room's
@@ -210,7 +239,8 @@ export class RoomState {
 		this.#joined = true;
 		this.#syncRounds = 0;
 		this.#applySnapshot(res.data, true);
-		void this.#presence(this.#visiblePresence());
+		// A fresh socket counts as 'joined'; only a hidden tab has something to add.
+		if (this.#visiblePresence() !== 'joined') void this.#presence(this.#visiblePresence());
 	}
 
 	/** Fetches a snapshot after a gap; one at a time, repeated while events outran it. */
@@ -408,33 +438,16 @@ export class RoomState {
 
 	// ---- commands ----
 
-	/**
-	 * Sends a mutation with a fresh mutationId; on timeout sends it once more with the SAME id (the
-	 * server applies it at most once and answers the retry with the first result). Failures are
-	 * also shown as a notice unless `quiet`.
-	 */
+	/** Sends a mutation (see sendMutation); failures also show as a notice unless `quiet`. */
 	async mutate<E extends Mutations>(
 		event: E,
 		input: Input<E>,
 		{ quiet = false }: { quiet?: boolean } = {}
 	): Promise<AckOf<E>> {
-		const payload = { ...input, roomId: this.roomId, mutationId: newMutationId() };
-		// socket.io's typed emitWithAck cannot follow a generic event name; the types above do.
-		const socket = this.#connection.socket as unknown as {
-			timeout(ms: number): { emitWithAck(event: string, payload: unknown): Promise<unknown> };
-		};
-		let res: AckOf<E> | undefined;
-		for (let attempt = 0; attempt < 2 && !res; attempt++) {
-			try {
-				res = (await socket.timeout(ACK_TIMEOUT_MS).emitWithAck(event, payload)) as AckOf<E>;
-			} catch (err) {
-				if (!timedOut(err)) throw err;
-			}
-		}
-		res ??= {
-			ok: false,
-			error: { code: 'UNAVAILABLE', message: 'The server did not answer. Try again.' }
-		} as AckOf<E>;
+		const res = await sendMutation(this.#connection.socket, event, {
+			...input,
+			roomId: this.roomId
+		} as Omit<PayloadOf<E>, 'mutationId'>);
 		const ack = res as Ack<unknown>;
 		if (!ack.ok && !quiet) this.notify(ack.error.message);
 		return res;
