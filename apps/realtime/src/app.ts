@@ -19,6 +19,7 @@ import { createMetrics } from './metrics.ts';
 import { registerPresence } from './presence/devices.ts';
 import { createEventLimiter, DEFAULT_EVENT_LIMITS, type EventLimits } from './lib/rate-limit.ts';
 import { RoomContext } from './rooms/room.context.ts';
+import { startAdvanceTicker } from './playback/playback.ticker.ts';
 import { createRoomFeatures, registerRoomHandlers } from './rooms/room.handlers.ts';
 
 /** Socket.IO messages are small commands; anything bigger is abuse. */
@@ -75,6 +76,7 @@ export function createApp(deps: AppDeps): RealtimeApp {
 		createEventLimiter({ ...DEFAULT_EVENT_LIMITS, ...deps.eventLimits }, limiterRedis),
 		logger.child({ module: 'rooms' })
 	);
+	const ticker = startAdvanceTicker(db, features.playback, logger.child({ module: 'playback' }));
 
 	app.get('/healthz', async (_req, res) => {
 		if (draining) {
@@ -107,6 +109,7 @@ export function createApp(deps: AppDeps): RealtimeApp {
 		io,
 		async close() {
 			draining = true;
+			ticker.stop();
 			// io.close() disconnects every socket and closes the HTTP server.
 			await new Promise<void>((resolve) => io.close(() => resolve()));
 			limiterRedis?.disconnect();

@@ -26,6 +26,10 @@ const schema = (production: boolean) =>
 		REDIS_URL: z.url().optional(),
 		// The Origin allow-list is the cross-site WebSocket hijacking guard: no default in production.
 		REALTIME_ALLOWED_ORIGINS: production ? origins(true) : origins(false).optional(),
+		// Per-user budget for room events, summed over sockets and nodes.
+		EVENT_RATE_POINTS: z.coerce.number().int().min(1).default(40),
+		EVENT_RATE_WINDOW_SEC: z.coerce.number().int().min(1).default(2),
+		RATE_LIMIT_NAMESPACE: z.string().min(1).default('chorus'),
 		LOG_LEVEL: z
 			.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
 			.default('info')

@@ -23,7 +23,12 @@ const app = createApp({
 	sessions: createSessionService(db),
 	logger,
 	allowedOrigins: env.REALTIME_ALLOWED_ORIGINS,
-	redis
+	redis,
+	eventLimits: {
+		points: env.EVENT_RATE_POINTS,
+		durationSec: env.EVENT_RATE_WINDOW_SEC,
+		keyPrefix: `${env.RATE_LIMIT_NAMESPACE}:rt`
+	}
 });
 
 app.httpServer.listen(env.PORT, env.HOST, () => {

@@ -10,6 +10,7 @@ import type {
 	MemberSetRole,
 	MemberTarget,
 	PlaybackCommand,
+	PlaybackSeek,
 	PlaybackState,
 	PlaybackStateEvent,
 	PresenceSet,
@@ -73,6 +74,11 @@ export interface ClientToServerEvents {
 		payload: PlaybackCommand,
 		ack: AckCallback<{ playback: PlaybackState }>
 	) => void;
+	'playback:previous': (
+		payload: PlaybackCommand,
+		ack: AckCallback<{ playback: PlaybackState }>
+	) => void;
+	'playback:seek': (payload: PlaybackSeek, ack: AckCallback<{ playback: PlaybackState }>) => void;
 	'chat:send': (payload: ChatSend, ack: AckCallback<{ message: ChatMessage }>) => void;
 	'chat:delete': (payload: ChatDelete, ack: AckCallback<Empty>) => void;
 	'chat:mute': (payload: ChatMute, ack: AckCallback<{ mutedUntil: string | null }>) => void;
@@ -116,6 +122,8 @@ export interface SocketData {
 	sessionId: string;
 	displayName: string;
 	isGuest?: boolean;
+	/** The client's own clock-sync round trip (min of its window), reported in clock:ping. */
+	rttMs?: number;
 	/** Rooms this socket joined, with its presence in each. */
 	rooms?: Record<string, PresenceStatusData>;
 }
@@ -142,6 +150,8 @@ export const CLIENT_EVENTS = [
 	'playback:play',
 	'playback:pause',
 	'playback:skip',
+	'playback:previous',
+	'playback:seek',
 	'chat:send',
 	'chat:delete',
 	'chat:mute',

@@ -106,6 +106,16 @@ export const skipVoteSchema = z.strictObject({ ...mutation, itemId: id });
 export const playbackPlaySchema = z.strictObject(mutation);
 export const playbackPauseSchema = z.strictObject(mutation);
 export const playbackSkipSchema = z.strictObject(mutation);
+/** Restarts the current track, or goes back to the previous one when near its start. */
+export const playbackPreviousSchema = z.strictObject(mutation);
+export const playbackSeekSchema = z.strictObject({
+	...mutation,
+	positionMs: z
+		.number()
+		.finite()
+		.min(0)
+		.max(24 * 3600 * 1000)
+});
 export const chatSendSchema = z.strictObject({
 	...mutation,
 	body: z
@@ -114,10 +124,7 @@ export const chatSendSchema = z.strictObject({
 		.min(1, 'Message is empty')
 		.max(CHAT_MESSAGE_MAX_LENGTH, `Messages are at most ${CHAT_MESSAGE_MAX_LENGTH} characters`)
 		// Bidi overrides and other format characters can spoof the chat; newlines are fine.
-		.refine(
-			(s) => !/(?!\n)[\p{Cc}\p{Cf}]/u.test(s),
-			'Message contains invalid characters'
-		)
+		.refine((s) => !/(?!\n)[\p{Cc}\p{Cf}]/u.test(s), 'Message contains invalid characters')
 });
 export const chatDeleteSchema = z.strictObject({ ...mutation, messageId: id });
 /** Mutes a member's chat for `durationSec` (0 = unmute). */
@@ -145,6 +152,7 @@ export type QueuePin = z.infer<typeof queuePinSchema>;
 export type VoteCast = z.infer<typeof voteCastSchema>;
 export type SkipVote = z.infer<typeof skipVoteSchema>;
 export type PlaybackCommand = z.infer<typeof playbackPlaySchema>;
+export type PlaybackSeek = z.infer<typeof playbackSeekSchema>;
 export type ChatSend = z.infer<typeof chatSendSchema>;
 export type ChatDelete = z.infer<typeof chatDeleteSchema>;
 export type ChatMute = z.infer<typeof chatMuteSchema>;
@@ -195,7 +203,11 @@ export interface QueueItem {
 	track: QueueTrack;
 }
 
-/** Position at server time t = positionMs + (paused ? 0 : t - anchorMs). */
+/**
+ * The room timeline. A command takes effect at `anchorMs` (server clock, usually a little in
+ * the future so every listener acts at the same instant); until then the previous state holds.
+ * From anchorMs on, position(t) = positionMs + (paused ? 0 : t - anchorMs).
+ */
 export interface PlaybackState {
 	itemId: string | null;
 	trackId: string | null;

@@ -41,7 +41,9 @@ export type PublicUser = z.infer<typeof publicUserSchema>;
 
 export const clockPingSchema = z.strictObject({
 	/** Client send time, in the client's own clock (ms). */
-	t0: z.number().finite()
+	t0: z.number().finite(),
+	/** The client's current best round trip, so the server can schedule commands far enough ahead. */
+	rttMs: z.number().finite().min(0).max(60_000).optional()
 });
 export type ClockPing = z.infer<typeof clockPingSchema>;
 

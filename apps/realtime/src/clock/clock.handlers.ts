@@ -9,8 +9,9 @@ export const serverNowMs = (): number => performance.timeOrigin + performance.no
 export function registerClockHandlers(socket: ChorusSocket, log: Logger): void {
 	socket.on(
 		'clock:ping',
-		command(log, 'clock:ping', clockPingSchema, ({ t0 }): ClockPong => {
+		command(log, 'clock:ping', clockPingSchema, ({ t0, rttMs }): ClockPong => {
 			const t1 = serverNowMs();
+			if (rttMs !== undefined) socket.data.rttMs = rttMs;
 			return { t0, t1, t2: serverNowMs() };
 		})
 	);

@@ -8,6 +8,7 @@ import {
 	type QueueRemove,
 	type VoteCast
 } from '@chorus/protocol';
+import type { PlaybackService } from '../playback/playback.service.ts';
 import type { Actor, MutationCtx, RoomContext } from '../rooms/room.context.ts';
 import { loadItem, loadQueue, withVote } from '../rooms/room.store.ts';
 
@@ -20,7 +21,10 @@ async function queuedItem(m: MutationCtx, itemId: string) {
 }
 
 export class QueueService {
-	constructor(private readonly rooms: RoomContext) {}
+	constructor(
+		private readonly rooms: RoomContext,
+		private readonly playback: PlaybackService
+	) {}
 
 	add(actor: Actor, p: QueueAdd): Promise<{ item: QueueItem }> {
 		return this.rooms.mutate(actor, p.roomId, p.mutationId, async (m) => {
@@ -62,6 +66,7 @@ export class QueueService {
 			if (!rows[0]) throw new AppError('CONFLICT', 'This track is already in the queue');
 			const item = (await loadItem(m.tx, m.room.id, rows[0].id))!;
 			m.effects.push({ kind: 'queue', items: [] });
+			await this.playback.startIfIdle(m);
 			return { item: withVote(item, 0) };
 		});
 	}

@@ -197,14 +197,7 @@ export class RoomContext {
 					}
 				};
 				const result = await change(ctx);
-				// State broadcasts are rendered inside the transaction, so each shows its version.
-				const after = (await loadRoom(tx, roomId))!;
-				ctx.room = { ...after };
-				for (const e of effects) {
-					if (e.kind === 'queue') e.items = await loadQueue(tx, ctx.room);
-					else if (e.kind === 'members') e.rows = await loadMembers(tx, roomId);
-					else if (e.kind === 'playback') e.state = await this.playback(tx, ctx.room, 0);
-				}
+				await this.#render(tx, ctx);
 				await storeMutationResult(tx, roomId, actor.userId, mutationId, result);
 				return { replay: false as const, result, room: ctx.room };
 			},
@@ -212,6 +205,51 @@ export class RoomContext {
 		);
 		if (!outcome.replay) await this.#apply(roomId, outcome.room, effects);
 		return outcome.result;
+	}
+
+	/**
+	 * A change nobody asked for (the track ended): no actor, no mutation id. `due` is re-checked
+	 * under the row lock, so when several nodes race for the same room it happens exactly once.
+	 * A room locked by another node is skipped; the next tick sees it again.
+	 */
+	async mutateAsSystem(
+		roomId: string,
+		due: (room: RoomRow, tx: Tx) => Promise<boolean>,
+		change: (m: MutationCtx) => Promise<void>
+	): Promise<boolean> {
+		const effects: Effect[] = [];
+		const outcome = await this.db.$transaction(
+			async (tx) => {
+				const room = await loadRoom(tx, roomId, 'skip-locked');
+				if (!room || room.closed || !(await due(room, tx))) return null;
+				const version = await bumpVersion(tx, roomId);
+				const ctx: MutationCtx = {
+					tx,
+					room: { ...room, version },
+					member: { userId: '', role: 'host', mutedUntil: null, joinedAt: new Date(0) },
+					userId: '',
+					version,
+					effects,
+					require() {}
+				};
+				await change(ctx);
+				await this.#render(tx, ctx);
+				return ctx.room;
+			},
+			{ maxWait: 10_000, timeout: 15_000 }
+		);
+		if (outcome) await this.#apply(roomId, outcome, effects);
+		return outcome !== null;
+	}
+
+	/** State broadcasts are rendered inside the transaction, so each shows its version. */
+	async #render(tx: Tx, ctx: MutationCtx): Promise<void> {
+		ctx.room = (await loadRoom(tx, ctx.room.id))!;
+		for (const e of ctx.effects) {
+			if (e.kind === 'queue') e.items = await loadQueue(tx, ctx.room);
+			else if (e.kind === 'members') e.rows = await loadMembers(tx, ctx.room.id);
+			else if (e.kind === 'playback') e.state = await this.playback(tx, ctx.room, 0);
+		}
 	}
 
 	async #apply(roomId: string, room: RoomRow, effects: Effect[]): Promise<void> {

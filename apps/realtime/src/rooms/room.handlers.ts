@@ -10,6 +10,8 @@ import {
 	memberTransferHostSchema,
 	playbackPauseSchema,
 	playbackPlaySchema,
+	playbackPreviousSchema,
+	playbackSeekSchema,
 	playbackSkipSchema,
 	presenceSetSchema,
 	queueAddSchema,
@@ -48,11 +50,12 @@ export interface RoomFeatures {
 }
 
 export function createRoomFeatures(context: RoomContext, limiter: EventLimiter, log: Logger) {
+	const playback = new PlaybackService(context);
 	return {
 		context,
 		rooms: new RoomService(context),
-		queue: new QueueService(context),
-		playback: new PlaybackService(context),
+		queue: new QueueService(context, playback),
+		playback,
 		chat: new ChatService(context),
 		limiter,
 		log
@@ -140,6 +143,8 @@ export function registerRoomHandlers(socket: ChorusSocket, f: RoomFeatures): voi
 	on('playback:play', playbackPlaySchema, (p) => f.playback.play(actor, p));
 	on('playback:pause', playbackPauseSchema, (p) => f.playback.pause(actor, p));
 	on('playback:skip', playbackSkipSchema, (p) => f.playback.skip(actor, p));
+	on('playback:previous', playbackPreviousSchema, (p) => f.playback.previous(actor, p));
+	on('playback:seek', playbackSeekSchema, (p) => f.playback.seek(actor, p));
 
 	on('chat:send', chatSendSchema, (p) => f.chat.send(actor, p));
 	on('chat:delete', chatDeleteSchema, (p) => f.chat.delete(actor, p));

@@ -78,11 +78,24 @@ export const roomInfo = (r: RoomRow): RoomInfo => ({
 	createdAt: r.createdAt.toISOString()
 });
 
-/** Loads a room; `lock` takes the row lock that serialises every mutation of the room. */
-export async function loadRoom(tx: Tx, roomId: string, lock = false): Promise<RoomRow | null> {
-	const rows = lock
-		? await tx.$queryRaw<RawRoom[]>`SELECT * FROM rooms WHERE id = ${roomId}::uuid FOR UPDATE`
-		: await tx.$queryRaw<RawRoom[]>`SELECT * FROM rooms WHERE id = ${roomId}::uuid`;
+/**
+ * Loads a room; `lock` takes the row lock that serialises every mutation of the room
+ * ('skip-locked': null when another transaction holds it).
+ */
+export async function loadRoom(
+	tx: Tx,
+	roomId: string,
+	lock: boolean | 'skip-locked' = false
+): Promise<RoomRow | null> {
+	const suffix =
+		lock === 'skip-locked'
+			? Prisma.sql`FOR UPDATE SKIP LOCKED`
+			: lock
+				? Prisma.sql`FOR UPDATE`
+				: Prisma.empty;
+	const rows = await tx.$queryRaw<
+		RawRoom[]
+	>`SELECT * FROM rooms WHERE id = ${roomId}::uuid ${suffix}`;
 	return rows[0] ? toRoomRow(rows[0]) : null;
 }
 
