@@ -239,6 +239,7 @@ export class RoomState {
 		this.#joined = true;
 		this.#syncRounds = 0;
 		this.#applySnapshot(res.data, true);
+		if (this.#maxSeen > this.version) void this.#sync();
 		// A fresh socket counts as 'joined'; only a hidden tab has something to add.
 		if (this.#visiblePresence() !== 'joined') void this.#presence(this.#visiblePresence());
 	}
@@ -283,10 +284,12 @@ export class RoomState {
 	 * applied across a gap; others (chat) cannot and wait for the sync.
 	 */
 	#versioned(event: { roomId: string; version: number }, full: boolean, apply: () => void) {
-		if (event.roomId !== this.roomId || !this.#joined) return;
+		if (event.roomId !== this.roomId) return;
 		const v = event.version;
+		// Noted even while joining: an event sent between the snapshot and its ack is newer than
+		// the snapshot, and the join then syncs once more to get it.
 		this.#maxSeen = Math.max(this.#maxSeen, v);
-		if (v <= this.version) return;
+		if (!this.#joined || v <= this.version) return;
 		if (v === this.version + 1) {
 			apply();
 			this.version = v;
