@@ -31,6 +31,8 @@ import type {
 	RoomUpdate,
 	RoomUpdated,
 	SkipVote,
+	SyncReport,
+	SyncReported,
 	VoteCast
 } from './rooms.ts';
 import type { ClockPing, ClockPong, DevicesState } from './schemas.ts';
@@ -83,6 +85,7 @@ export interface ClientToServerEvents {
 	'chat:delete': (payload: ChatDelete, ack: AckCallback<Empty>) => void;
 	'chat:mute': (payload: ChatMute, ack: AckCallback<{ mutedUntil: string | null }>) => void;
 	'reaction:send': (payload: ReactionSend, ack: AckCallback<Empty>) => void;
+	'sync:report': (payload: SyncReport, ack: AckCallback<Empty>) => void;
 }
 
 /** Broadcasts: `domain:past-tense` or `domain:state`. Versioned ones carry the room version. */
@@ -97,6 +100,7 @@ export interface ServerToClientEvents {
 	'chat:message': (payload: ChatMessageEvent) => void;
 	'chat:deleted': (payload: ChatDeletedEvent) => void;
 	'reaction:sent': (payload: ReactionSent) => void;
+	'sync:reported': (payload: SyncReported) => void;
 }
 
 /**
@@ -155,7 +159,8 @@ export const CLIENT_EVENTS = [
 	'chat:send',
 	'chat:delete',
 	'chat:mute',
-	'reaction:send'
+	'reaction:send',
+	'sync:report'
 ] as const satisfies readonly (keyof ClientToServerEvents)[];
 
 /** Machine-readable reasons carried in `connect_error.data.code`. */

@@ -3,3 +3,4 @@ export * from './clock.ts';
 export * from './events.ts';
 export * from './schemas.ts';
 export * from './rooms.ts';
+export * from './sync.ts';

@@ -137,6 +137,25 @@ export const chatMuteSchema = z.strictObject({
 		.min(0)
 		.max(7 * 24 * 3600)
 });
+/** A listener's own sync measurements, shared with the room (volatile, not persisted). */
+export const syncReportSchema = z.strictObject({
+	...roomRef,
+	/** Audio position minus the room timeline (ms, + = ahead); null when not playing audio here. */
+	driftMs: z.number().finite().min(-3_600_000).max(3_600_000).nullable(),
+	/** This device's clock offset to the server and round trip, from clock sync. */
+	offsetMs: z.number().finite().nullable(),
+	rttMs: z.number().finite().min(0).max(60_000).nullable(),
+	/** Playing audio on this device (false: following the room as a remote). */
+	listening: z.boolean()
+});
+export type SyncReport = z.infer<typeof syncReportSchema>;
+export interface SyncReported extends SyncReport {
+	userId: string;
+	displayName: string;
+	/** Server time the report was relayed. */
+	atMs: number;
+}
+
 export const reactionSendSchema = z.strictObject({ ...roomRef, emoji: z.enum(REACTION_EMOJIS) });
 
 export type RoomJoin = z.infer<typeof roomJoinSchema>;

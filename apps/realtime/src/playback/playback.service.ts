@@ -1,6 +1,7 @@
 import {
 	AppError,
 	skipVotesNeeded,
+	timelinePosition,
 	type PlaybackCommand,
 	type PlaybackSeek,
 	type PlaybackState,
@@ -22,11 +23,6 @@ export const ADVANCE_AHEAD_MS = 1_500;
 export const MAX_LEAD_MS = 2_000;
 /** "Previous" restarts the current track when more than this has played. */
 export const RESTART_THRESHOLD_MS = 3_000;
-
-/** Timeline position at server time t (before the anchor, the position at the anchor). */
-export function positionAt(room: Pick<RoomRow, 'anchorMs' | 'positionMs' | 'paused'>, t: number) {
-	return room.paused ? room.positionMs : room.positionMs + Math.max(0, t - room.anchorMs);
-}
 
 /** Server instant at which the current item ends, or null when nothing is running. */
 export function endsAtMs(room: RoomRow, durationMs: number): number | null {
@@ -123,7 +119,7 @@ export class PlaybackService {
 	pause(actor: Actor, p: PlaybackCommand) {
 		return this.#control(actor, p, async (m, at) => {
 			if (m.room.paused) return;
-			await this.#setTimeline(m, at, positionAt(m.room, at), true);
+			await this.#setTimeline(m, at, timelinePosition(m.room, at), true);
 		});
 	}
 
@@ -149,7 +145,7 @@ export class PlaybackService {
 		return this.#control(actor, p, async (m, at) => {
 			const current = m.room.currentItemId;
 			const now = serverNowMs();
-			if (current && positionAt(m.room, now) > RESTART_THRESHOLD_MS) {
+			if (current && timelinePosition(m.room, now) > RESTART_THRESHOLD_MS) {
 				await this.#setTimeline(m, at, 0, m.room.paused);
 				return;
 			}

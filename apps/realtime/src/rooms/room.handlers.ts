@@ -24,12 +24,14 @@ import {
 	roomSyncSchema,
 	roomUpdateSchema,
 	skipVoteSchema,
+	syncReportSchema,
 	voteCastSchema,
 	type ClientToServerEvents,
 	type PresenceStatus
 } from '@chorus/protocol';
 import type { z } from 'zod';
 import { ChatService } from '../chat/chat.service.ts';
+import { serverNowMs } from '../clock/clock.handlers.ts';
 import { command, type ChorusSocket } from '../lib/handler.ts';
 import type { EventLimiter } from '../lib/rate-limit.ts';
 import type { Logger } from '../logger.ts';
@@ -97,8 +99,9 @@ export function registerRoomHandlers(socket: ChorusSocket, f: RoomFeatures): voi
 	}
 
 	const join = async ({ roomId }: { roomId: string }) => {
-		const first = !(roomId in rooms);
-		rooms[roomId] ??= 'joined';
+		// Not `roomId in rooms`: a kick pulls the socket out of the room without touching its data.
+		const first = !socket.rooms.has(roomKey(roomId));
+		if (first || !rooms[roomId]) rooms[roomId] = 'joined';
 		await socket.join(roomKey(roomId));
 		try {
 			const snapshot = await context.snapshot(actor.userId, roomId);
@@ -158,6 +161,18 @@ export function registerRoomHandlers(socket: ChorusSocket, f: RoomFeatures): voi
 			userId: actor.userId,
 			displayName: socket.data.displayName,
 			emoji: p.emoji
+		});
+		return {};
+	});
+
+	// Sync health is shared with the room: volatile, latest wins, nothing stored.
+	on('sync:report', syncReportSchema, async (p) => {
+		if (!socket.rooms.has(roomKey(p.roomId))) throw forbidden('Join the room first');
+		context.io.to(roomKey(p.roomId)).volatile.emit('sync:reported', {
+			...p,
+			userId: actor.userId,
+			displayName: socket.data.displayName,
+			atMs: serverNowMs()
 		});
 		return {};
 	});

@@ -65,7 +65,11 @@ export class ClockSync {
 	async #ping() {
 		const t0 = clientNow();
 		try {
-			const res = await this.#socket.timeout(PING_TIMEOUT_MS).emitWithAck('clock:ping', { t0 });
+			// Our round trip tells the server how far ahead to schedule commands for us.
+			const rtt = this.rttMs === null ? {} : { rttMs: Math.min(this.rttMs, 60_000) };
+			const res = await this.#socket
+				.timeout(PING_TIMEOUT_MS)
+				.emitWithAck('clock:ping', { t0, ...rtt });
 			const t3 = clientNow();
 			if (!res.ok) return;
 			this.#estimator.add(clockSample(t0, res.data.t1, res.data.t2, t3));

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { endsAtMs } from './playback.service.ts';
+import type { RoomRow } from '../rooms/room.store.ts';
+
+const room = (over: Partial<RoomRow>): RoomRow => ({
+	id: 'r',
+	name: 'n',
+	description: '',
+	hostId: null,
+	settings: {
+		addPolicy: 'everyone',
+		guestControls: false,
+		skipThresholdPercent: 50,
+		maxPendingPerMember: 10,
+		fairRotation: false
+	},
+	version: 1,
+	currentItemId: 'item',
+	anchorMs: 1_000,
+	positionMs: 0,
+	paused: false,
+	closed: false,
+	createdAt: new Date(0),
+	...over
+});
+
+describe('timeline end', () => {
+	it('ends at anchor + remaining duration while playing', () => {
+		expect(endsAtMs(room({}), 180_000)).toBe(181_000);
+		expect(endsAtMs(room({ positionMs: 60_000 }), 180_000)).toBe(121_000);
+	});
+
+	it('never ends while paused or idle (so the ticker cannot advance it)', () => {
+		expect(endsAtMs(room({ paused: true }), 180_000)).toBeNull();
+		expect(endsAtMs(room({ currentItemId: null }), 180_000)).toBeNull();
+	});
+});

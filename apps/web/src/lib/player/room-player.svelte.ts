@@ -1,0 +1,293 @@
+// Plays a room's timeline on this device, in step with everyone else in the room.
+//
+// Why plain audio elements and not howler here: holding sync needs the element itself
+// (currentTime read at a known instant, playbackRate, a second element preloaded for a gapless
+// change), which howler keeps private in its html5 mode. Solo listening keeps using howler.
+import {
+	DriftController,
+	stateInForce,
+	timelinePosition,
+	type PlaybackState
+} from '@chorus/protocol';
+import type { ClockSync } from '$lib/realtime/clock.svelte';
+
+/** How often the drift controller reads the element. */
+export const SYNC_TICK_MS = 100;
+/** Paused elements are re-positioned only when further off than this. */
+const PAUSED_TOLERANCE_MS = 30;
+/** The smoothing of the displayed drift (the controller works on raw readings). */
+const DRIFT_DISPLAY_ALPHA = 0.3;
+const MAX_STATES = 6;
+
+export type RoomPlayerStatus = 'idle' | 'waiting' | 'playing' | 'paused' | 'blocked' | 'remote';
+
+interface Scheduled extends PlaybackState {
+	version: number;
+}
+
+export interface SyncSample {
+	/** True wall clock of this page (performance.timeOrigin + performance.now()). */
+	wallMs: number;
+	/** This page's estimate of server time at the same instant. */
+	serverMs: number | null;
+	itemId: string | null;
+	/** The audio element's position, or null when no audio plays here. */
+	positionMs: number | null;
+	/** Where the room timeline says it should be. */
+	expectedMs: number | null;
+	rate: number;
+	status: RoomPlayerStatus;
+}
+
+export class RoomPlayer {
+	status = $state<RoomPlayerStatus>('idle');
+	/** Smoothed audio position minus timeline (ms); null when not playing here. */
+	driftMs = $state<number | null>(null);
+	rate = $state(1);
+	listening = $state(true);
+	muted = $state(false);
+	volume = $state(1);
+
+	readonly #clock: ClockSync;
+	readonly #controller = new DriftController();
+	#states: Scheduled[] = [];
+	/** Elements by stream URL: the current one and the preloaded next one. */
+	#elements = new Map<string, HTMLAudioElement>();
+	#current: HTMLAudioElement | null = null;
+	#starting = false;
+	#timer: ReturnType<typeof setInterval>;
+	#wake: ReturnType<typeof setTimeout> | undefined;
+	#destroyed = false;
+
+	constructor(clock: ClockSync) {
+		this.#clock = clock;
+		this.#timer = setInterval(() => this.tick(), SYNC_TICK_MS);
+		document.addEventListener('visibilitychange', this.#onVisibility);
+		// Read-only hook for e2e tests and bench/sync, which sample every listener's position.
+		(globalThis as { __chorusRoomPlayer?: RoomPlayer }).__chorusRoomPlayer = this;
+	}
+
+	/** A new timeline from the server (snapshot or playback:state). */
+	apply(playback: PlaybackState, version: number): void {
+		// The same version may arrive twice (ack and broadcast): the last copy wins.
+		this.#states = this.#states.filter((s) => s.version !== version);
+		this.#states.push({ ...playback, version });
+		this.#states.sort((a, b) => a.version - b.version);
+		// Anything older than the newest state already in force can never be in force again.
+		const now = this.#clock.serverNow();
+		const inForce = now === null ? null : stateInForce(this.#states, now);
+		if (inForce) this.#states = this.#states.filter((s) => s.version >= inForce.version);
+		this.#states = this.#states.slice(-MAX_STATES);
+		this.#schedule();
+		this.tick();
+	}
+
+	/** Starts fetching the next track so the change is gapless. */
+	preload(streamUrl: string | null): void {
+		if (!streamUrl || this.#elements.has(streamUrl)) return;
+		this.#element(streamUrl);
+		// Only the current and the next element are kept.
+		for (const [url, el] of this.#elements) {
+			if (el !== this.#current && url !== streamUrl) this.#drop(url);
+		}
+	}
+
+	/** Called from a user gesture after the browser blocked autoplay. */
+	async resume(): Promise<void> {
+		this.listening = true;
+		this.#starting = false;
+		const el = this.#current;
+		if (!el) return this.tick();
+		try {
+			await el.play();
+			this.status = 'playing';
+		} catch {
+			this.status = 'blocked';
+		}
+		this.#controller.reset();
+		this.tick();
+	}
+
+	setListening(listening: boolean): void {
+		this.listening = listening;
+		if (!listening) for (const el of this.#elements.values()) el.pause();
+		this.#controller.reset();
+		this.tick();
+	}
+
+	setMuted(muted: boolean): void {
+		this.muted = muted;
+		for (const el of this.#elements.values()) el.muted = muted;
+	}
+
+	setVolume(volume: number): void {
+		this.volume = Math.max(0, Math.min(1, volume));
+		for (const el of this.#elements.values()) el.volume = this.volume;
+	}
+
+	/** One reading: what the room says vs what this element does, taken at the same instant. */
+	sample(): SyncSample {
+		const wallMs = performance.timeOrigin + performance.now();
+		const el = this.#current;
+		const positionMs = el && !el.paused ? el.currentTime * 1000 : null;
+		const serverMs = this.#clock.serverNow();
+		const state = this.#inForce(serverMs);
+		return {
+			wallMs,
+			serverMs,
+			itemId: state?.itemId ?? null,
+			positionMs,
+			expectedMs: state && serverMs !== null ? timelinePosition(state, serverMs) : null,
+			rate: el?.playbackRate ?? 1,
+			status: this.status
+		};
+	}
+
+	#inForce(serverMs: number | null): Scheduled | null {
+		if (serverMs === null) return null;
+		// Before the first anchor passes (a snapshot of a resume scheduled ahead), hold its start.
+		return stateInForce(this.#states, serverMs) ?? this.#states[0] ?? null;
+	}
+
+	tick(): void {
+		if (this.#destroyed) return;
+		const now = this.#clock.serverNow();
+		const state = this.#inForce(now);
+		if (now === null || !state) return;
+		const next = this.#states.find((s) => s.version > state.version);
+		if (next?.track) this.preload(next.track.streamUrl);
+
+		if (!state.itemId || !state.track) {
+			this.#stopAll();
+			this.status = state.paused ? 'idle' : 'waiting';
+			return;
+		}
+		if (!this.listening) {
+			this.#stopAll();
+			this.status = 'remote';
+			return;
+		}
+		const el = this.#element(state.track.streamUrl);
+		if (this.#current !== el) {
+			this.#current?.pause();
+			this.#current = el;
+			this.#controller.reset();
+		}
+		const durationMs = state.track.durationMs;
+		const expected = timelinePosition(state, now);
+		if (state.paused || expected >= durationMs) {
+			if (!el.paused) el.pause();
+			if (Math.abs(el.currentTime * 1000 - expected) > PAUSED_TOLERANCE_MS) {
+				el.currentTime = Math.min(expected, durationMs) / 1000;
+			}
+			this.status = state.paused ? 'paused' : 'waiting';
+			this.driftMs = null;
+			return;
+		}
+		if (el.paused) {
+			this.#start(el, expected);
+			return;
+		}
+		// currentTime and the server clock are read back to back: one instant.
+		const actual = el.currentTime * 1000;
+		const action = this.#controller.update(
+			actual,
+			timelinePosition(state, this.#clock.serverNow()!)
+		);
+		if (action.kind === 'seek') {
+			el.currentTime = action.toMs / 1000;
+			el.playbackRate = 1;
+		} else if (el.playbackRate !== action.rate) {
+			el.playbackRate = action.rate;
+		}
+		this.rate = el.playbackRate;
+		const drift = actual - expected;
+		this.driftMs =
+			this.driftMs === null ? drift : this.driftMs + DRIFT_DISPLAY_ALPHA * (drift - this.driftMs);
+		this.status = 'playing';
+	}
+
+	#start(el: HTMLAudioElement, expected: number): void {
+		if (this.#starting) return;
+		this.#starting = true;
+		// Aim ahead by how late this device's starts land; the controller learns it.
+		el.currentTime = (expected + this.#controller.seekLatencyMs) / 1000;
+		el.playbackRate = 1;
+		this.#controller.noteSeek(expected);
+		el.play().then(
+			() => {
+				this.#starting = false;
+				this.status = 'playing';
+			},
+			(err: unknown) => {
+				this.#starting = false;
+				// Autoplay policy: only a gesture can start audio; the UI asks for one.
+				if (err instanceof DOMException && err.name === 'NotAllowedError') this.status = 'blocked';
+			}
+		);
+	}
+
+	/** Wakes exactly at the next pending anchor, so scheduled starts are not late by a tick. */
+	#schedule(): void {
+		clearTimeout(this.#wake);
+		const now = this.#clock.serverNow();
+		if (now === null) return;
+		const pending = this.#states.filter((s) => s.anchorMs > now);
+		if (pending.length === 0) return;
+		const at = Math.min(...pending.map((s) => s.anchorMs));
+		this.#wake = setTimeout(
+			() => {
+				this.tick();
+				this.#schedule();
+			},
+			Math.max(0, at - now)
+		);
+	}
+
+	#element(url: string): HTMLAudioElement {
+		let el = this.#elements.get(url);
+		if (!el) {
+			el = new Audio();
+			el.preload = 'auto';
+			el.muted = this.muted;
+			el.volume = this.volume;
+			// Keep the pitch while steering the rate (the default, said explicitly).
+			el.preservesPitch = true;
+			el.src = url;
+			el.load();
+			this.#elements.set(url, el);
+		}
+		return el;
+	}
+
+	#drop(url: string): void {
+		const el = this.#elements.get(url);
+		if (!el) return;
+		el.pause();
+		el.removeAttribute('src');
+		el.load();
+		this.#elements.delete(url);
+	}
+
+	#stopAll(): void {
+		for (const el of this.#elements.values()) if (!el.paused) el.pause();
+		this.driftMs = null;
+	}
+
+	#onVisibility = () => {
+		// Timers were throttled in the background: re-read from scratch.
+		if (document.visibilityState === 'visible') {
+			this.#controller.reset();
+			this.tick();
+		}
+	};
+
+	destroy(): void {
+		this.#destroyed = true;
+		clearInterval(this.#timer);
+		clearTimeout(this.#wake);
+		document.removeEventListener('visibilitychange', this.#onVisibility);
+		for (const url of [...this.#elements.keys()]) this.#drop(url);
+		this.#current = null;
+	}
+}
