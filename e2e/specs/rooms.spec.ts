@@ -9,6 +9,7 @@ import {
 	uniqueWord,
 	type TrackJson
 } from '../fixtures.ts';
+import { waitForHydration } from '../pages/hydration.ts';
 import { InvitePage } from '../pages/invite.page.ts';
 import { RoomPage } from '../pages/room.page.ts';
 import { RoomsPage } from '../pages/rooms.page.ts';
@@ -71,6 +72,8 @@ test.describe('rooms', () => {
 		const second = `Ballad ${word}`;
 		await publicTrack(page.request, testInfo, first, artist, 440);
 		await publicTrack(page.request, testInfo, second, artist, 660);
+		const codaTitle = `Coda ${word}`;
+		const codaTrack = await publicTrack(page.request, testInfo, codaTitle, artist, 880);
 
 		// The host creates the room and an invite link through the UI.
 		const rooms = new RoomsPage(page);
@@ -149,6 +152,17 @@ test.describe('rooms', () => {
 			await expect(host.upvote(second)).toHaveAttribute('aria-pressed', 'true');
 			await expect(guest.upvote(second)).toHaveAttribute('aria-pressed', 'false');
 			await expect(member3.upvote(second)).toHaveAttribute('aria-pressed', 'true');
+
+			// From a track page, "Add to room queue" picks the room and adds over the socket.
+			await thirdPage.goto(`/tracks/${codaTrack.id}`);
+			await waitForHydration(thirdPage);
+			await thirdPage.getByLabel('Add to room queue', { exact: true }).click();
+			await thirdPage.getByRole('button', { name: roomName, exact: true }).click();
+			await expect(
+				thirdPage.getByRole('status').filter({ hasText: `Added to the queue of ${roomName}.` })
+			).toBeVisible();
+			await expect(host.item(codaTitle)).toBeVisible();
+			await expect(guest.item(codaTitle)).toBeVisible();
 
 			// Chat reaches the others live too.
 			await guest.sendChat(`hello from ${word}`);
