@@ -52,6 +52,8 @@ export class RoomPlayer {
 	readonly #controller = new DriftController();
 	#states: Scheduled[] = [];
 	/** Elements by stream URL: the current one and the preloaded next one. */
+	// Bookkeeping of DOM-less elements, never rendered: no reactivity wanted.
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity
 	#elements = new Map<string, HTMLAudioElement>();
 	#current: HTMLAudioElement | null = null;
 	#starting = false;
