@@ -155,24 +155,20 @@ describe('queue and votes', () => {
 			ids[1]
 		]);
 		// Listeners cannot reorder; the host pins the last one to the top.
-		const denied = await listener.socket
-			.timeout(5_000)
-			.emitWithAck('queue:move', {
+		const denied = await listener.socket.timeout(5_000).emitWithAck('queue:move', {
+			roomId: room.id,
+			itemId: ids[1]!,
+			toIndex: 0,
+			mutationId: mid()
+		});
+		expect(denied.ok === false && denied.error.code).toBe('FORBIDDEN');
+		ok(
+			await host.socket.timeout(5_000).emitWithAck('queue:move', {
 				roomId: room.id,
 				itemId: ids[1]!,
 				toIndex: 0,
 				mutationId: mid()
-			});
-		expect(denied.ok === false && denied.error.code).toBe('FORBIDDEN');
-		ok(
-			await host.socket
-				.timeout(5_000)
-				.emitWithAck('queue:move', {
-					roomId: room.id,
-					itemId: ids[1]!,
-					toIndex: 0,
-					mutationId: mid()
-				})
+			})
 		);
 		const snap = await join(host.socket, room.id);
 		expect(snap.queue.map((i) => i.id)).toEqual([ids[1], ids[2], ids[0]]);
