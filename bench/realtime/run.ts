@@ -13,17 +13,29 @@ import { io, type Socket } from 'socket.io-client';
 import { dbmate } from '../../scripts/lib/migrate.ts';
 import { repoRoot, testDatabase } from '../../scripts/lib/postgres.ts';
 import { benchArgs, runBench, type Cleanup } from '../lib/harness.ts';
-import { line, note, percentile, verdict } from '../lib/measure.ts';
+import { cpuSeconds, line, note, percentile, verdict } from '../lib/measure.ts';
 
 const LEVELS = [500, 1000, 2000, 5000, 10000];
 /** Room size classes; each level splits its members evenly over them. */
 const ROOM_SIZES = [10, 100, 500];
 const P99_TARGET_MS = 100;
-const CONNECT_CONCURRENCY = 200;
 
 const args = benchArgs(
-	{ 'max-members': 5000, rate: 20, seconds: 8, 'throughput-seconds': 4, voters: 16 },
-	{ 'max-members': [10, 10000], rate: [1, 1000], seconds: [1, 120] }
+	{
+		'min-members': 500,
+		'max-members': 5000,
+		rate: 20,
+		seconds: 8,
+		'throughput-seconds': 4,
+		voters: 16,
+		'connect-concurrency': 50
+	},
+	{
+		'max-members': [10, 10000],
+		rate: [1, 1000],
+		seconds: [1, 120],
+		'connect-concurrency': [1, 1000]
+	}
 );
 
 interface Proc {
@@ -40,7 +52,11 @@ async function startProc(cleanup: Cleanup, script: string, env: Record<string, s
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	let log = '';
-	child.stderr.on('data', (d) => (log = (log + d).slice(-10_000)));
+	// Server errors go straight to our stderr: a failed join says INTERNAL, the log says why.
+	child.stderr.on('data', (d) => {
+		log = (log + d).slice(-10_000);
+		process.stderr.write(`# [${script.split('/').at(-1)}] ${d}`);
+	});
 	const stop = () =>
 		new Promise<void>((resolve) => {
 			if (child.exitCode !== null || child.signalCode !== null) return resolve();
@@ -108,6 +124,8 @@ const newStats = (): Stats => ({
 /** One side of the comparison: how to connect, join, mutate and recognise the broadcast. */
 interface Target {
 	name: string;
+	/** Server processes, to wait until they are idle between phases. */
+	pids: number[];
 	connect(member: number, node: number): Promise<Socket>;
 	join(socket: Socket, room: number): Promise<void>;
 	/** Sends one mutation to `room` from its voter; resolves on the ack. */
@@ -124,7 +142,7 @@ async function measure(target: Target, members: number, stats: Stats, cleanup: C
 	const t0 = performance.now();
 	// Members of a room alternate between the two nodes.
 	const order = rooms.flatMap((room, r) => room.members.map((m, k) => ({ m, r, node: k % 2 })));
-	await pool(order, CONNECT_CONCURRENCY, async ({ m, r, node }) => {
+	await pool(order, args['connect-concurrency'], async ({ m, r, node }) => {
 		const s = await target.connect(m, node);
 		sockets[m] = s;
 		await target.join(s, r);
@@ -188,8 +206,22 @@ async function measure(target: Target, members: number, stats: Stats, cleanup: C
 	);
 	const perSecond = done / ((performance.now() - tp0) / 1000);
 	disconnectAll();
-	await new Promise((r) => setTimeout(r, 1_000)); // let the servers notice
+	// Thousands of disconnects (presence updates) keep the servers busy for a while: the next
+	// phase must not measure that.
+	await idle(target.pids);
 	return { connectS, perSecond, rooms: rooms.length };
+}
+
+/** Waits until the processes use < 10 % of a core over half a second (at most 60 s). */
+async function idle(pids: number[]) {
+	const deadline = performance.now() + 60_000;
+	while (performance.now() < deadline) {
+		const cpu = () => pids.map(cpuSeconds).reduce((a, b) => a + b, 0);
+		const before = cpu();
+		await new Promise((r) => setTimeout(r, 500));
+		if (cpu() - before < 0.05) return;
+	}
+	note('servers still busy after 60 s; measuring anyway');
 }
 
 function report(name: string, members: number, stats: Stats) {
@@ -208,7 +240,7 @@ function report(name: string, members: number, stats: Stats) {
 
 await runBench('realtime', 30 * 60_000, async (cleanup) => {
 	const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-	const levels = LEVELS.filter((n) => n <= args['max-members']);
+	const levels = LEVELS.filter((n) => n >= args['min-members'] && n <= args['max-members']);
 	const maxMembers = levels.at(-1)!;
 	note(
 		`levels ${levels.join(', ')} members; room sizes ${ROOM_SIZES.join('/')}; ${args.rate} votes/s for ${args.seconds} s`
@@ -314,6 +346,7 @@ await runBench('realtime', 30 * 60_000, async (cleanup) => {
 		const roomIndex = new Map(roomIds.map((id, r) => [id, r]));
 		const oursTarget: Target = {
 			name: 'realtime',
+			pids: ours.map((p) => p.pid),
 			listen: (s, seen) =>
 				s.on('queue:updated', (e: QueueUpdated) => {
 					payloadSample ??= e;
@@ -347,6 +380,7 @@ await runBench('realtime', 30 * 60_000, async (cleanup) => {
 		const payload = payloadSample ?? { filler: 'x'.repeat(800) };
 		const bareTarget: Target = {
 			name: 'bare',
+			pids: bare.map((p) => p.pid),
 			connect: (_m, node) => connect(bare[node]!.url, {}),
 			async join(s, r) {
 				await s.timeout(120_000).emitWithAck('join', `bare:${members}:${r}`);

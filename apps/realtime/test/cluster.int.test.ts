@@ -367,7 +367,7 @@ describe.skipIf(!redisUrl)('two nodes, fifty members', () => {
 			await check(events, value, value);
 		}
 		// The other member votes too: the voter's own vote stays 0 (it was withdrawn).
-		const events = seen(++v);
+		const events = seen(v + 1);
 		ok(
 			await request(otherB, 'vote:cast', {
 				roomId: room.id,
