@@ -28,6 +28,9 @@ import {
 	roomSyncSchema,
 	roomUpdateSchema,
 	skipVoteSchema,
+	playbackPreviousSchema,
+	playbackSeekSchema,
+	syncReportSchema,
 	voteCastSchema,
 	type Ack
 } from '@chorus/protocol';
@@ -78,7 +81,10 @@ const SCHEMAS: Record<Event, z.ZodType> = {
 	'chat:send': chatSendSchema,
 	'chat:delete': chatDeleteSchema,
 	'chat:mute': chatMuteSchema,
-	'reaction:send': reactionSendSchema
+	'reaction:send': reactionSendSchema,
+	'playback:previous': playbackPreviousSchema,
+	'playback:seek': playbackSeekSchema,
+	'sync:report': syncReportSchema
 };
 
 let db: Db;
@@ -136,7 +142,12 @@ function valid(event: Event, f: Fixture): Record<string, unknown> {
 		case 'playback:play':
 		case 'playback:pause':
 		case 'playback:skip':
+		case 'playback:previous':
 			return m;
+		case 'playback:seek':
+			return { ...m, positionMs: 1_000 };
+		case 'sync:report':
+			return { roomId, driftMs: 1.5, offsetMs: -0.25, rttMs: 0.8, listening: true };
 		case 'room:update':
 			return { ...m, name: 'Renamed', settings: { fairRotation: true } };
 		case 'member:set-role':
