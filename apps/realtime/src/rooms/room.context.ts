@@ -20,8 +20,7 @@ import type { Logger } from '../logger.ts';
 import { userRoom } from '../presence/devices.ts';
 import { Fanout, roomKey } from './fanout.ts';
 import {
-	bumpVersion,
-	claimMutation,
+	commitVersion,
 	loadChat,
 	loadItem,
 	loadMember,
@@ -30,9 +29,9 @@ import {
 	loadQueue,
 	loadRoom,
 	loadSkipVoters,
-	mutationResult,
+	lockForMutation,
+	recordMutation,
 	roomInfo,
-	storeMutationResult,
 	withVote,
 	type ItemRow,
 	type MemberRow,
@@ -175,14 +174,13 @@ export class RoomContext {
 		const effects: Effect[] = [];
 		const outcome = await this.db.$transaction(
 			async (tx) => {
-				const room = await loadRoom(tx, roomId, true);
-				if (!room || room.closed) throw forbidden();
-				const previous = await mutationResult(tx, roomId, actor.userId, mutationId);
-				if (previous !== undefined) return { replay: true as const, result: previous as R };
-				const member = await loadMember(tx, roomId, actor.userId);
+				const locked = await lockForMutation(tx, roomId, actor.userId, mutationId);
+				if (!locked || locked.room.closed) throw forbidden();
+				if (locked.replay) return { replay: true as const, result: locked.replay.result as R };
+				const { room, member } = locked;
 				if (!member) throw forbidden();
-				await claimMutation(tx, roomId, actor.userId, mutationId);
-				const version = await bumpVersion(tx, roomId);
+				// The row lock is held: the next version is ours; it is written with the changes.
+				const version = room.version + 1;
 				const ctx: MutationCtx = {
 					tx,
 					room: { ...room, version },
@@ -198,7 +196,7 @@ export class RoomContext {
 				};
 				const result = await change(ctx);
 				await this.#render(tx, ctx);
-				await storeMutationResult(tx, roomId, actor.userId, mutationId, result);
+				await recordMutation(tx, roomId, actor.userId, mutationId, result);
 				return { replay: false as const, result, room: ctx.room };
 			},
 			{ maxWait: 10_000, timeout: 15_000 }
@@ -222,7 +220,7 @@ export class RoomContext {
 			async (tx) => {
 				const room = await loadRoom(tx, roomId, 'skip-locked');
 				if (!room || room.closed || !(await due(room, tx))) return null;
-				const version = await bumpVersion(tx, roomId);
+				const version = room.version + 1;
 				const ctx: MutationCtx = {
 					tx,
 					room: { ...room, version },
@@ -242,9 +240,9 @@ export class RoomContext {
 		return outcome !== null;
 	}
 
-	/** State broadcasts are rendered inside the transaction, so each shows its version. */
+	/** Writes the version; state broadcasts are rendered in the transaction, at that version. */
 	async #render(tx: Tx, ctx: MutationCtx): Promise<void> {
-		ctx.room = (await loadRoom(tx, ctx.room.id))!;
+		ctx.room = await commitVersion(tx, ctx.room.id, ctx.version);
 		for (const e of ctx.effects) {
 			if (e.kind === 'queue') e.items = await loadQueue(tx, ctx.room);
 			else if (e.kind === 'members') e.rows = await loadMembers(tx, ctx.room.id);
