@@ -42,6 +42,19 @@ import {
 export const forbidden = (message = 'You are not a member of this room') =>
 	new AppError('FORBIDDEN', message);
 
+const PRESENCE_QUERY_TIMEOUT_MS = 1_000;
+
+/** Rejects after `ms`; the losing promise's own rejection is swallowed, not left unhandled. */
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+	let timer: ReturnType<typeof setTimeout> | undefined;
+	promise.catch(() => {});
+	return Promise.race([
+		promise,
+		new Promise<never>((_, reject) => {
+			timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+		})
+	]).finally(() => clearTimeout(timer));
+}
 const PRESENCE_RANK: Record<PresenceStatus, number> = { listening: 3, joined: 2, away: 1 };
 
 /** Something to send once the transaction committed. */
@@ -77,23 +90,57 @@ export class RoomContext {
 	readonly fanout: Fanout;
 	readonly log: Logger;
 
+	readonly #clustered: boolean;
+
 	constructor(db: Db, io: ChorusServer, clustered: boolean, log: Logger) {
 		this.db = db;
 		this.io = io;
 		this.fanout = new Fanout(io, clustered);
 		this.log = log;
+		this.#clustered = clustered;
+		io.on('presence:query', (roomId, reply) => reply(this.localPresence(roomId)));
 	}
 
-	/** Who is in the room right now, across every node, with their best presence. */
+	/**
+	 * Who is in the room right now, across every node, with their best presence. Each node
+	 * answers for its own sockets with a compact list (fetchSockets would ship every socket's
+	 * handshake); if a node does not answer in time (it just died), fetchSockets decides.
+	 */
 	async presence(roomId: string): Promise<Map<string, PresenceStatus>> {
-		const sockets = await this.io.in(roomKey(roomId)).fetchSockets();
 		const out = new Map<string, PresenceStatus>();
-		for (const s of sockets) {
-			const status = s.data.rooms?.[roomId];
-			if (!status) continue;
-			const current = out.get(s.data.userId);
-			if (!current || PRESENCE_RANK[status] > PRESENCE_RANK[current])
-				out.set(s.data.userId, status);
+		const merge = (entries: [string, PresenceStatus][]) => {
+			for (const [userId, status] of entries) {
+				const current = out.get(userId);
+				if (!current || PRESENCE_RANK[status] > PRESENCE_RANK[current]) out.set(userId, status);
+			}
+		};
+		merge(this.localPresence(roomId));
+		if (!this.#clustered) return out;
+		try {
+			const replies = await withTimeout(
+				this.io.serverSideEmitWithAck('presence:query', roomId),
+				PRESENCE_QUERY_TIMEOUT_MS
+			);
+			for (const entries of replies) merge(entries);
+			return out;
+		} catch {
+			out.clear();
+			for (const s of await this.io.in(roomKey(roomId)).fetchSockets()) {
+				const status = s.data.rooms?.[roomId];
+				if (status) merge([[s.data.userId, status]]);
+			}
+			return out;
+		}
+	}
+
+	/** This node's sockets in the room: [userId, presence] pairs. */
+	localPresence(roomId: string): [string, PresenceStatus][] {
+		const ids = this.io.of('/').adapter.rooms.get(roomKey(roomId));
+		const out: [string, PresenceStatus][] = [];
+		for (const id of ids ?? []) {
+			const data = this.io.of('/').sockets.get(id)?.data;
+			const status = data?.rooms?.[roomId];
+			if (data && status) out.push([data.userId, status]);
 		}
 		return out;
 	}
