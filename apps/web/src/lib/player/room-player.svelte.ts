@@ -273,21 +273,25 @@ export class RoomPlayer {
 		this.status = st.paused ? 'paused' : 'waiting';
 	}
 
-	/** Wakes exactly at the next pending anchor, so scheduled starts are not late by a tick. */
+	/**
+	 * Wakes exactly when something is due: a start/seek this device's latency before its anchor
+	 * (so it is heard at the anchor), and at the anchor itself (the previous element stops).
+	 */
 	#schedule(): void {
 		clearTimeout(this.#wake);
 		const now = this.#clock.serverNow();
 		if (now === null) return;
-		const pending = this.#states.filter((s) => s.anchorMs > now);
-		if (pending.length === 0) return;
-		// Early by this device's start latency, so what starts at the anchor is heard at the anchor.
-		const at = Math.min(...pending.map((s) => s.anchorMs)) - this.#controller.seekLatencyMs;
+		const lead = this.#controller.seekLatencyMs;
+		const due = this.#states
+			.flatMap((st) => [st.anchorMs - lead, st.anchorMs])
+			.filter((t) => t > now);
+		if (due.length === 0) return;
 		this.#wake = setTimeout(
 			() => {
 				this.tick();
 				this.#schedule();
 			},
-			Math.max(0, at - now)
+			Math.min(...due) - now
 		);
 	}
 
