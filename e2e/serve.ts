@@ -72,6 +72,7 @@ async function start() {
 			RATE_LIMIT_NAMESPACE: `e2e-${randomBytes(6).toString('hex')}`,
 			RATE_LIMIT_REGISTER_PER_IP: process.env.E2E_RATE_LIMIT_PER_IP ?? '1000',
 			RATE_LIMIT_LOGIN_PER_IP: process.env.E2E_RATE_LIMIT_PER_IP ?? '1000',
+			RATE_LIMIT_INVITE_PER_IP: process.env.E2E_RATE_LIMIT_PER_IP ?? '1000',
 			...redis
 		},
 		{ port: webPort, host: 'localhost' }

@@ -18,7 +18,7 @@ export default async function setup(project: TestProject) {
 	let web: StartedProcess | undefined;
 	try {
 		await dbmate(db.url, ['up'], true);
-		const rateLimits = { loginPerAccount: 3, loginPerIp: 8, registerPerIp: 4 };
+		const rateLimits = { loginPerAccount: 3, loginPerIp: 8, registerPerIp: 4, invitePerIp: 12 };
 		web = await startWeb({
 			DATABASE_URL: db.url,
 			...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
@@ -29,6 +29,7 @@ export default async function setup(project: TestProject) {
 			RATE_LIMIT_LOGIN_PER_ACCOUNT: String(rateLimits.loginPerAccount),
 			RATE_LIMIT_LOGIN_PER_IP: String(rateLimits.loginPerIp),
 			RATE_LIMIT_REGISTER_PER_IP: String(rateLimits.registerPerIp),
+			RATE_LIMIT_INVITE_PER_IP: String(rateLimits.invitePerIp),
 			DATA_DIR: dataDir,
 			UPLOAD_MAX_BYTES: String(UPLOAD_MAX_BYTES)
 		});

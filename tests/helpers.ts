@@ -8,7 +8,12 @@ declare module 'vitest' {
 		databaseUrl: string;
 		redisUrl: string | null;
 		webUrl: string;
-		rateLimits: { loginPerAccount: number; loginPerIp: number; registerPerIp: number };
+		rateLimits: {
+			loginPerAccount: number;
+			loginPerIp: number;
+			registerPerIp: number;
+			invitePerIp: number;
+		};
 		/** DATA_DIR of the shared web server (blobs/ and tmp/ inside). */
 		dataDir: string;
 		uploadMaxBytes: number;

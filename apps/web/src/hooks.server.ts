@@ -10,6 +10,7 @@ import { getEnv } from '$lib/server/env';
 import { logger } from '$lib/server/logger';
 import { waitForRedis } from '$lib/server/redis';
 import { startProcessingWorker, stopProcessingWorker } from '$lib/server/library/processing';
+import { registerRoomTrackAccess } from '$lib/server/rooms/access';
 
 /**
  * Before the first request: validate the environment (a misconfigured server never starts) and
@@ -18,6 +19,7 @@ import { startProcessingWorker, stopProcessingWorker } from '$lib/server/library
 export const init: ServerInit = async () => {
 	const env = getEnv();
 	await waitForRedis();
+	registerRoomTrackAccess();
 	if (env.MEDIA_WORKER) startProcessingWorker();
 	// adapter-node emits this after the HTTP server closed on SIGTERM/SIGINT; open pools would
 	// otherwise keep the process alive until it is killed.

@@ -21,7 +21,9 @@ describe('POST /api/v1/auth/register', () => {
 			json: { email: `  ${email.toUpperCase()} `, password: PASSWORD, displayName: '  Ann  ' }
 		});
 		expect(res.status).toBe(201);
-		expect(res.body).toEqual({ user: { id: expect.any(String), email, displayName: 'Ann' } });
+		expect(res.body).toEqual({
+			user: { id: expect.any(String), email, displayName: 'Ann', isGuest: false }
+		});
 		expect(res.body.user).not.toHaveProperty('passwordHash');
 		expect(res.setCookie).toMatch(/chorus_session=[a-z2-9]{24}\.[a-z2-9]{24}/);
 		expect(res.setCookie).toMatch(/HttpOnly/i);

@@ -99,8 +99,9 @@ export function registerRoomHandlers(socket: ChorusSocket, f: RoomFeatures): voi
 	}
 
 	const join = async ({ roomId }: { roomId: string }) => {
-		const first = !(roomId in rooms);
-		rooms[roomId] ??= 'joined';
+		// Not `roomId in rooms`: a kick pulls the socket out of the room without touching its data.
+		const first = !socket.rooms.has(roomKey(roomId));
+		if (first || !rooms[roomId]) rooms[roomId] = 'joined';
 		await socket.join(roomKey(roomId));
 		try {
 			const snapshot = await context.snapshot(actor.userId, roomId);

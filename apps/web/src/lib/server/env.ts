@@ -23,6 +23,8 @@ const schema = z.object({
 	RATE_LIMIT_LOGIN_PER_ACCOUNT: positiveInt.default(10),
 	RATE_LIMIT_LOGIN_PER_IP: positiveInt.default(100),
 	RATE_LIMIT_REGISTER_PER_IP: positiveInt.default(30),
+	/** Invite previews, invite pages and accepts per client address per 15 minutes. */
+	RATE_LIMIT_INVITE_PER_IP: positiveInt.default(100),
 	DATA_DIR: z.string().default('.data'),
 	UPLOAD_MAX_BYTES: positiveInt.default(200 * 1024 * 1024),
 	USER_QUOTA_BYTES: positiveInt.default(20 * 1024 * 1024 * 1024),

@@ -46,6 +46,11 @@ function build() {
 			name: 'register-ip',
 			points: env.RATE_LIMIT_REGISTER_PER_IP,
 			durationSec: 60 * 60
+		}),
+		inviteIp: limiter({
+			name: 'invite-ip',
+			points: env.RATE_LIMIT_INVITE_PER_IP,
+			durationSec: 15 * 60
 		})
 	};
 }

@@ -1,6 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import { displayNameInput, updateDisplayName } from '$lib/server/auth/service';
 import { formAction } from '$lib/server/forms';
+import { claimGuest, claimInput } from '$lib/server/rooms/guests';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals, url }) => {
@@ -22,6 +23,21 @@ export const actions: Actions = {
 				return { saved: true };
 			},
 			['displayName']
+		);
+	},
+	claim: async ({ request, locals }) => {
+		const user = locals.user;
+		if (!user) redirect(303, '/login?redirectTo=/account');
+		return formAction(
+			request,
+			claimInput,
+			async (input) => {
+				const claimed = await claimGuest(user, input);
+				// The page re-renders in this request: show the account as it is now.
+				locals.user = { ...user, email: claimed.email, isGuest: false };
+				return { claimed: true };
+			},
+			['email']
 		);
 	}
 };

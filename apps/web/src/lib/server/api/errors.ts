@@ -7,6 +7,7 @@ export type ApiErrorCode =
 	| 'METHOD_NOT_ALLOWED'
 	| 'EMAIL_TAKEN'
 	| 'CONFLICT'
+	| 'GONE'
 	| 'UNSUPPORTED_MEDIA_TYPE'
 	| 'PAYLOAD_TOO_LARGE'
 	| 'QUOTA_EXCEEDED'

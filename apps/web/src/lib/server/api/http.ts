@@ -52,6 +52,10 @@ export async function readJson<S extends z.ZodType>(
 	} catch {
 		throw new ApiError(400, 'VALIDATION', 'The body is not valid JSON');
 	}
+	return readParsed(body, schema);
+}
+
+function readParsed<S extends z.ZodType>(body: unknown, schema: S): z.output<S> {
 	const parsed = schema.safeParse(body);
 	if (!parsed.success) {
 		const first = parsed.error.issues[0];
@@ -65,6 +69,19 @@ export async function readJson<S extends z.ZodType>(
 		);
 	}
 	return parsed.data;
+}
+
+/** Like readJson, but a request without a body (and without a content type) counts as `{}`. */
+export async function readOptionalJson<S extends z.ZodType>(
+	request: Request,
+	schema: S
+): Promise<z.output<S>> {
+	if (!request.headers.get('content-type') && !Number(request.headers.get('content-length'))) {
+		const raw = await readBody(request, MAX_JSON_BYTES);
+		if (raw.length === 0) return readParsed({}, schema);
+		throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json');
+	}
+	return readJson(request, schema);
 }
 
 /** Wraps an API handler so every failure is a JSON error with the right status, never a stack. */
