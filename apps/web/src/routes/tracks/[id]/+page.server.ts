@@ -1,17 +1,29 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { apiGet, apiSend, requireSignIn } from '$lib/library/api.server';
 import type { PlaylistSummary, Track } from '$lib/library/types';
+import { permissionsFor, type RoomInfo, type RoomRole } from '@chorus/protocol';
 import type { Actions, PageServerLoad } from './$types';
+
+/** The fields of GET /api/v1/rooms items this page reads. */
+interface MyRoom {
+	room: RoomInfo;
+	role: RoomRole;
+}
 
 const trackPath = (id: string) => `/api/v1/tracks/${encodeURIComponent(id)}`;
 
 export const load: PageServerLoad = async (event) => {
 	requireSignIn(event);
-	const [track, playlists] = await Promise.all([
+	const [track, playlists, rooms] = await Promise.all([
 		apiGet<Track>(event, trackPath(event.params.id)),
 		event
 			.fetch('/api/v1/playlists')
 			.then((r) => (r.ok ? (r.json() as Promise<{ playlists: PlaylistSummary[] }>) : null))
+			.catch(() => null),
+		// Rooms are an extra here too: without them only "Add to room queue" is unavailable.
+		event
+			.fetch('/api/v1/rooms')
+			.then((r) => (r.ok ? (r.json() as Promise<{ rooms: MyRoom[] }>) : null))
 			.catch(() => null)
 	]);
 	// "More by this artist" is an extra; its failure must not break the track page.
@@ -23,6 +35,11 @@ export const load: PageServerLoad = async (event) => {
 		track,
 		moreByArtist: (artist?.tracks ?? []).filter((t) => t.id !== track.id).slice(0, 5),
 		playlists: playlists?.playlists ?? null,
+		// Only rooms where I may add (the server checks again when adding).
+		rooms:
+			rooms?.rooms
+				.filter((r) => permissionsFor(r.role, r.room.settings).includes('queue:add'))
+				.map((r) => ({ id: r.room.id, name: r.room.name })) ?? null,
 		isOwner: track.ownerId === event.locals.user!.id
 	};
 };
