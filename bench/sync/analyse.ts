@@ -83,7 +83,7 @@ export interface RoundView {
 	maxAbsErrorMs: number | null;
 	/**
 	 * Every present listener plays the server's item, within CONVERGED_MS of each other and
-	 * ON_TIMELINE_MS of the timeline.
+	 * ON_TIMELINE_MS of the timeline (a lone listener: within CONVERGED_MS of the timeline).
 	 */
 	converged: boolean;
 }
@@ -107,11 +107,12 @@ export function viewRound(round: Round, states: readonly TruthState[]): RoundVie
 		maxAbsErrorMs,
 		converged:
 			truth !== null &&
+			present.length >= 1 &&
 			playing.length === present.length &&
-			present.length >= 2 &&
-			spreadMs !== null &&
-			spreadMs <= CONVERGED_MS &&
-			maxAbsErrorMs! <= ON_TIMELINE_MS
+			maxAbsErrorMs !== null &&
+			(spreadMs === null
+				? maxAbsErrorMs <= CONVERGED_MS // one listener: against the timeline itself
+				: spreadMs <= CONVERGED_MS && maxAbsErrorMs <= ON_TIMELINE_MS)
 	};
 }
 
@@ -145,6 +146,27 @@ export function reconvergeMs(
 		if (held) return from - event.atMs;
 	}
 	return null;
+}
+
+/**
+ * The worst |error vs the timeline| of any listener in the first `withinMs` after the event:
+ * how far off the start (or seek) landed before the controller worked it off.
+ */
+export function peakErrorMs(
+	rounds: readonly Round[],
+	states: readonly TruthState[],
+	event: BenchEvent,
+	withinMs: number
+): number | null {
+	let peak: number | null = null;
+	for (const r of rounds) {
+		if (r.t < event.atMs || r.t > event.atMs + withinMs) continue;
+		for (const s of r.samples) {
+			const err = errorVsTruth(s, states);
+			if (err !== null) peak = Math.max(peak ?? 0, Math.abs(err));
+		}
+	}
+	return peak;
 }
 
 /**

@@ -29,47 +29,42 @@ export interface MediaLog {
 }
 
 // Runs in every page before the app: wraps the media element's setters so the bench sees every
-// rate change and every seek, not only those that happen to fall on a sampling instant.
-function instrumentMedia() {
-	const log: MediaLog = { maxRateDelta: 0, rateSets: 0, seeks: [], plays: [] };
-	(globalThis as { __chorusBenchMedia?: MediaLog }).__chorusBenchMedia = log;
+// rate change and every seek, not only those that happen to fall on a sampling instant. A string,
+// not a function: tsx (esbuild keepNames) would wrap a function's inner helpers in `__name()`
+// calls, which do not exist in the page.
+const INSTRUMENT_MEDIA = `(() => {
+	const log = { maxRateDelta: 0, rateSets: 0, seeks: [], plays: [] };
+	globalThis.__chorusBenchMedia = log;
 	const now = () => performance.timeOrigin + performance.now();
 	const proto = HTMLMediaElement.prototype;
-	const rate = Object.getOwnPropertyDescriptor(proto, 'playbackRate')!;
+	const rate = Object.getOwnPropertyDescriptor(proto, 'playbackRate');
 	Object.defineProperty(proto, 'playbackRate', {
 		configurable: true,
-		get(this: HTMLMediaElement) {
-			return rate.get!.call(this) as number;
-		},
-		set(this: HTMLMediaElement, v: number) {
+		get() { return rate.get.call(this); },
+		set(v) {
 			log.rateSets++;
 			log.maxRateDelta = Math.max(log.maxRateDelta, Math.abs(v - 1));
-			rate.set!.call(this, v);
+			rate.set.call(this, v);
 		}
 	});
-	const time = Object.getOwnPropertyDescriptor(proto, 'currentTime')!;
+	const time = Object.getOwnPropertyDescriptor(proto, 'currentTime');
 	Object.defineProperty(proto, 'currentTime', {
 		configurable: true,
-		get(this: HTMLMediaElement) {
-			return time.get!.call(this) as number;
-		},
-		set(this: HTMLMediaElement, v: number) {
-			if (!this.paused && log.seeks.length < 10_000) {
-				log.seeks.push({
-					wallMs: now(),
-					fromMs: (time.get!.call(this) as number) * 1000,
-					toMs: v * 1000
-				});
+		get() { return time.get.call(this); },
+		set(v) {
+			// Only a jump while playing is heard; positioning a paused element is not.
+			if (!this.paused && log.seeks.length < 10000) {
+				log.seeks.push({ wallMs: now(), fromMs: time.get.call(this) * 1000, toMs: v * 1000 });
 			}
-			time.set!.call(this, v);
+			time.set.call(this, v);
 		}
 	});
 	const play = proto.play;
-	proto.play = function (this: HTMLMediaElement) {
-		if (log.plays.length < 10_000) log.plays.push({ wallMs: now(), atMs: this.currentTime * 1000 });
+	proto.play = function () {
+		if (log.plays.length < 10000) log.plays.push({ wallMs: now(), atMs: this.currentTime * 1000 });
 		return play.call(this);
 	};
-}
+})();`;
 
 export interface ListenerPage {
 	listener: Listener;
@@ -97,16 +92,12 @@ export async function newListenerPage(
 			sameSite: 'Lax'
 		}
 	]);
-	await context.addInitScript(instrumentMedia);
+	await context.addInitScript({ content: INSTRUMENT_MEDIA });
 	if (realtimeOverride) {
 		// The app reads this before it connects (apps/web/src/lib/realtime/socket.ts).
-		await context.addInitScript((url: string) => {
-			try {
-				localStorage.setItem('chorus.realtimeUrl', url);
-			} catch {
-				// about:blank has no storage; the room page has.
-			}
-		}, realtimeOverride);
+		await context.addInitScript({
+			content: `try { localStorage.setItem('chorus.realtimeUrl', ${JSON.stringify(realtimeOverride)}); } catch {}`
+		});
 	}
 	const page = await context.newPage();
 	return { listener, context, page, openedAt: null, delayed: realtimeOverride !== null };

@@ -11,12 +11,13 @@ import { makeAudio } from '../../tests/fixtures/audio.ts';
 import { tempDir, uploadFile, waitUntilProcessed } from '../lib/app.ts';
 import { startDelayProxy, type DelayProxy } from '../lib/delay-proxy.ts';
 import { runBench } from '../lib/harness.ts';
-import { line, machineNote, median, note, verdict } from '../lib/measure.ts';
+import { line, machineBusy, machineNote, median, note, verdict } from '../lib/measure.ts';
 import {
 	CONVERGED_MS,
 	dist,
 	errorVsTruth,
 	isSteady,
+	peakErrorMs,
 	reconvergeMs,
 	viewRound,
 	type BenchEvent,
@@ -96,6 +97,8 @@ interface ScenarioData {
 	truth: TruthState[];
 	rounds: Round[];
 	listeners: { name: string; delayed: boolean; openedAt: number | null; media: MediaLog | null }[];
+	/** Share of all CPUs busy during the run (everything: ours and anything else). */
+	cpuBusy: number;
 }
 
 interface ScenarioResult {
@@ -103,7 +106,8 @@ interface ScenarioResult {
 	spread: Dist;
 	/** Steady rounds in which a listener in the room was not playing the room's item. */
 	notPlaying: number;
-	reconverge: { kind: BenchEvent['kind']; ms: number | null }[];
+	/** Per event: time to re-converge, and the worst listener error in the 2 s after it. */
+	reconverge: { kind: BenchEvent['kind']; ms: number | null; peakErrorMs: number | null }[];
 	/** |error vs the server timeline| in steady state, by listener kind. */
 	errorDirect: Dist;
 	errorDelayed: Dist | null;
@@ -112,6 +116,7 @@ interface ScenarioResult {
 	clockDelayed: Dist | null;
 	maxRateDelta: number;
 	seeksWhilePlaying: number;
+	cpuBusy: number;
 }
 
 /** Item changes the server made by itself (a track ended): not caused by one of our commands. */
@@ -134,7 +139,11 @@ function analyse(data: ScenarioData): ScenarioResult {
 	const reconverge = data.events
 		.map((e, i) => ({ e, next: data.events[i + 1]?.atMs ?? Infinity }))
 		.filter(({ e }) => e.kind !== 'pause')
-		.map(({ e, next }) => ({ kind: e.kind, ms: reconvergeMs(views, e, next) }));
+		.map(({ e, next }) => ({
+			kind: e.kind,
+			ms: reconvergeMs(views, e, next),
+			peakErrorMs: peakErrorMs(data.rounds, data.truth, e, Math.min(2_000, next - e.atMs))
+		}));
 
 	const steadyTimes = new Set(steady.map((v) => v.t));
 	const errs = { direct: [] as number[], delayed: [] as number[] };
@@ -162,7 +171,8 @@ function analyse(data: ScenarioData): ScenarioResult {
 		clockDirect: dist(clock.direct),
 		clockDelayed: clock.delayed.length ? dist(clock.delayed) : null,
 		maxRateDelta: Math.max(maxRateFromSamples, ...media.map((m) => m?.maxRateDelta ?? 0)),
-		seeksWhilePlaying: media.reduce((a, m) => a + (m?.seeks.length ?? 0), 0)
+		seeksWhilePlaying: media.reduce((a, m) => a + (m?.seeks.length ?? 0), 0),
+		cpuBusy: data.cpuBusy
 	};
 }
 
@@ -173,13 +183,10 @@ function report(r: ScenarioResult): void {
 	line(k('spread_max_ms'), r.spread.max, 'ms', 1);
 	line(k('steady_rounds'), r.spread.n, '', 0);
 	line(k('steady_rounds_not_all_playing'), r.notPlaying, '', 0);
-	for (const { kind, ms } of r.reconverge) {
-		line(
-			k('reconverge_ms', `,event=${kind.replace(' ', '_')}`),
-			ms ?? 'never',
-			ms === null ? '' : 'ms',
-			0
-		);
+	for (const { kind, ms, peakErrorMs } of r.reconverge) {
+		const ev = `,event=${kind.replace(' ', '_')}`;
+		line(k('reconverge_ms', ev), ms ?? 'never', ms === null ? '' : 'ms', 0);
+		line(k('peak_error_after_event_ms', ev), peakErrorMs ?? NaN, 'ms', 1);
 	}
 	line(k('error_vs_server_p95_ms', ',listener=direct'), r.errorDirect.p95, 'ms', 1);
 	if (r.errorDelayed)
@@ -189,6 +196,7 @@ function report(r: ScenarioResult): void {
 		line(k('clock_error_p95_ms', ',listener=delayed'), r.clockDelayed.p95, 'ms', 2);
 	line(k('max_rate_delta_pct'), r.maxRateDelta * 100, '%', 2);
 	line(k('seeks_while_playing'), r.seeksWhilePlaying, '', 0);
+	line(k('machine_cpu_busy_pct'), r.cpuBusy * 100, '%', 0);
 }
 
 function summary(results: ScenarioResult[]): void {
@@ -201,7 +209,8 @@ function summary(results: ScenarioResult[]): void {
 		...kinds.map((k) => `${k} ms`),
 		'err p95 direct/delayed',
 		'max |rate-1|',
-		'seeks'
+		'seeks',
+		'cpu'
 	];
 	const rows = results.map((r) => [
 		r.label,
@@ -212,7 +221,8 @@ function summary(results: ScenarioResult[]): void {
 		}),
 		`${f(r.errorDirect.p95)}/${f(r.errorDelayed?.p95)}`,
 		`${f(r.maxRateDelta * 100, 2)}%`,
-		String(r.seeksWhilePlaying)
+		String(r.seeksWhilePlaying),
+		`${f(r.cpuBusy * 100, 0)}%`
 	]);
 	const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
 	const fmt = (cells: string[]) => `# | ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
@@ -265,6 +275,9 @@ await runBench('sync', TIME_LIMIT_MS, async (cleanup) => {
 		'summary (reconverge = ms from the event until spread <= 20 ms for 1 s, resolution = sampling)'
 	);
 	summary(results);
+	// Targets from the issue: join, seek and track changes (a resume and the very first start
+	// are reported above, but the issue sets no figure for them).
+	const targeted: BenchEvent['kind'][] = ['join', 'seek', 'track end', 'skip'];
 	for (const r of results) {
 		verdict(
 			`steady p95 spread <= ${TARGET_SPREAD_P95_MS} ms {${r.label}}`,
@@ -272,17 +285,21 @@ await runBench('sync', TIME_LIMIT_MS, async (cleanup) => {
 			`${r.spread.p95.toFixed(1)} ms over ${r.spread.n} rounds`
 		);
 		const slow = r.reconverge.filter(
-			(x) => x.kind !== 'resume' && (x.ms === null || x.ms > TARGET_RECONVERGE_MS)
+			(x) => targeted.includes(x.kind) && (x.ms === null || x.ms > TARGET_RECONVERGE_MS)
 		);
 		verdict(
-			`re-converge <= ${CONVERGED_MS} ms within ${TARGET_RECONVERGE_MS} ms of join/seek/track change {${r.label}}`,
+			`re-converge to <= ${CONVERGED_MS} ms within ${TARGET_RECONVERGE_MS} ms of ${targeted.join('/')} {${r.label}}`,
 			slow.length === 0,
-			slow.length ? slow.map((x) => `${x.kind}: ${x.ms ?? 'never'}`).join(', ') : 'all events'
+			slow.length
+				? slow
+						.map((x) => `${x.kind}: ${x.ms === null ? 'never' : `${x.ms.toFixed(0)} ms`}`)
+						.join(', ')
+				: 'all of them'
 		);
 		verdict(
 			`|playbackRate - 1| <= ${TARGET_RATE_DELTA * 100}% {${r.label}}`,
 			r.maxRateDelta <= TARGET_RATE_DELTA + 1e-9,
-			`${(r.maxRateDelta * 100).toFixed(2)}%, ${r.seeksWhilePlaying} seeks while playing`
+			`${(r.maxRateDelta * 100).toFixed(2)}%; ${r.seeksWhilePlaying} seeks while playing`
 		);
 	}
 	for (const n of opts.listeners) {
@@ -331,6 +348,7 @@ await runBench('sync', TIME_LIMIT_MS, async (cleanup) => {
 				}
 			})();
 
+			const busy = machineBusy(PLAN.endAt);
 			const events: BenchEvent[] = [];
 			const start = await control.playback('playback:play');
 			events.push({ kind: 'start', atMs: start.anchorMs });
@@ -351,6 +369,7 @@ await runBench('sync', TIME_LIMIT_MS, async (cleanup) => {
 			sampling = false;
 			await sampler;
 			await joined;
+			const cpuBusy = await busy;
 
 			events.push(...trackEnds(control.truth, events));
 			events.sort((a, b) => a.atMs - b.atMs);
@@ -368,7 +387,8 @@ await runBench('sync', TIME_LIMIT_MS, async (cleanup) => {
 					delayed: lp.delayed,
 					openedAt: lp.openedAt,
 					media: media[i] ?? null
-				}))
+				})),
+				cpuBusy
 			};
 		} finally {
 			await Promise.allSettled(pages.map((lp) => lp.context.close()));

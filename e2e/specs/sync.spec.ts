@@ -93,12 +93,15 @@ test.describe('synchronized playback', () => {
 							return {
 								item: sa?.itemId === itemId && sb?.itemId === itemId,
 								past: Math.min(sa?.positionMs ?? -1, sb?.positionMs ?? -1) >= atLeastMs,
-								together: apart !== null && apart <= SYNC_TOLERANCE_MS
+								together: apart !== null && apart <= SYNC_TOLERANCE_MS,
+								// Not compared; shown in the failure message.
+								apartMs: apart,
+								statuses: [sa?.status, sb?.status]
 							};
 						},
 						{ message: `both listeners ${what}`, timeout: 20_000, intervals: [100] }
 					)
-					.toEqual({ item: true, past: true, together: true });
+					.toMatchObject({ item: true, past: true, together: true });
 			};
 
 			await together(started.itemId!, 'play the first track');
