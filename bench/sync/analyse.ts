@@ -148,9 +148,12 @@ export function reconvergeMs(
 	return null;
 }
 
+/** A page acts on a scheduled change on its next timer: readings this soon after are not held against it. */
+export const REACTION_MS = 100;
+
 /**
- * The worst |error vs the timeline| of any listener in the first `withinMs` after the event:
- * how far off the start (or seek) landed before the controller worked it off.
+ * The worst |error vs the timeline| of any listener from REACTION_MS to `withinMs` after the
+ * event: how far off the start (or seek) landed before the controller worked it off.
  */
 export function peakErrorMs(
 	rounds: readonly Round[],
@@ -160,7 +163,7 @@ export function peakErrorMs(
 ): number | null {
 	let peak: number | null = null;
 	for (const r of rounds) {
-		if (r.t < event.atMs || r.t > event.atMs + withinMs) continue;
+		if (r.t < event.atMs + REACTION_MS || r.t > event.atMs + withinMs) continue;
 		for (const s of r.samples) {
 			const err = errorVsTruth(s, states);
 			if (err !== null) peak = Math.max(peak ?? 0, Math.abs(err));
