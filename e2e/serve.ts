@@ -10,10 +10,13 @@
 //   E2E_RATE_LIMIT_PER_IP (default 1000) register/login limits per client address: every test
 //                      comes from 127.0.0.1, and these suites do not test the limits
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { dirname } from 'node:path';
 import { dbmate } from '../scripts/lib/migrate.ts';
 import { testDatabase, type Database } from '../scripts/lib/postgres.ts';
 import { startRealtime, startWeb, type StartedProcess } from '../tests/servers.ts';
+import { E2E_DATABASE_URL_FILE } from './db.ts';
 
 const webPort = Number(process.env.E2E_WEB_PORT ?? 4173);
 const realtimePort = Number(process.env.E2E_REALTIME_PORT ?? 4174);
@@ -55,6 +58,9 @@ async function start() {
 	if (stopping) return;
 	await dbmate(db.url, ['up'], true);
 	if (stopping) return;
+	// Specs that must age data (an invite's expiry) reach this run's database through this file.
+	mkdirSync(dirname(E2E_DATABASE_URL_FILE), { recursive: true });
+	writeFileSync(E2E_DATABASE_URL_FILE, db.url);
 	realtime = await startRealtime({
 		PORT: String(realtimePort),
 		HOST: host,
@@ -95,6 +101,7 @@ const startup = start();
 let shuttingDown: Promise<void> | undefined;
 function shutdown(signal: string, code = 0) {
 	stopping = true;
+	rmSync(E2E_DATABASE_URL_FILE, { force: true });
 	shuttingDown ??= (async () => {
 		log(`${signal}: stopping`);
 		// Let an in-flight step finish so nothing it started is left running.

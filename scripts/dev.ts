@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { dbmate } from './lib/migrate.ts';
 import { devDatabase, repoRoot } from './lib/postgres.ts';
-import { seedDemoLibrary, signIn } from './lib/demo-library.ts';
+import { seedDemoLibrary, seedDemoRoom, signIn } from './lib/demo-library.ts';
 import { DEMO_EMAIL, DEMO_PASSWORD, seedDemo } from './lib/seed.ts';
 
 const REALTIME_PORT = Number(process.env.REALTIME_PORT ?? 3001);
@@ -68,6 +68,8 @@ async function seedLibraryWhenUp() {
 		const session = await signIn(WEB_ORIGIN, DEMO_EMAIL, DEMO_PASSWORD);
 		const added = await seedDemoLibrary(session, (m) => console.log(`› ${m}`));
 		if (added) console.log(`› Demo library: ${added} tracks`);
+		const invite = await seedDemoRoom(session, `http://localhost:${REALTIME_PORT}`, WEB_ORIGIN);
+		if (invite) console.log(`› Demo room invite (open it in another browser): ${invite}`);
 	} catch (err) {
 		// The demo account may have been changed or removed; the app works without it.
 		console.warn(`› Demo library skipped: ${err instanceof Error ? err.message : err}`);

@@ -1,5 +1,6 @@
 import { describe, expect, inject, it } from 'vitest';
-import { DEMO_ALBUMS, seedDemoLibrary } from '../scripts/lib/demo-library.ts';
+import { ALLOWED_ORIGIN, openDb, startNode } from '../apps/realtime/test/harness.ts';
+import { DEMO_ALBUMS, seedDemoLibrary, seedDemoRoom } from '../scripts/lib/demo-library.ts';
 import { randomIp, uniqueEmail } from './helpers.ts';
 
 describe('demo library', () => {
@@ -63,6 +64,24 @@ describe('demo library', () => {
 			}
 			if (Date.now() > deadline) throw new Error('demo tracks still processing');
 			await new Promise((r) => setTimeout(r, 250));
+		}
+
+		// A demo room with four queued tracks and a working invite, once.
+		const { db, sessions } = openDb(inject('databaseUrl'));
+		const node = await startNode(db, sessions);
+		try {
+			const invite = await seedDemoRoom(session, node.url, ALLOWED_ORIGIN);
+			expect(invite).toMatch(/\/invite\/[\w-]{40,}$/);
+			expect(await seedDemoRoom(session, node.url, ALLOWED_ORIGIN)).toBeNull();
+			const preview = await fetch(`${base}/api/v1/invites/${invite!.split('/').pop()}`, {
+				headers: { 'x-forwarded-for': ip }
+			});
+			const { room } = (await preview.json()) as { room: { id: string; name: string } };
+			expect(room.name).toBe('Demo listening room');
+			expect(await db.queueItem.count({ where: { roomId: room.id, status: 'queued' } })).toBe(4);
+		} finally {
+			await node.stop();
+			await db.$disconnect();
 		}
 	}, 60_000);
 });

@@ -5,6 +5,7 @@ import { openAsBlob } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { io } from 'socket.io-client';
 import { runFfmpeg } from '../../apps/web/src/lib/server/media/ffmpeg.ts';
 import { makeAudio, type AudioKind } from '../../tests/fixtures/audio.ts';
 
@@ -167,4 +168,58 @@ export async function seedDemoLibrary(s: Session, log = (_msg: string) => {}): P
 		await rm(dir, { recursive: true, force: true });
 	}
 	return added;
+}
+
+/**
+ * Gives the demo account a room to try (first run only): "Demo listening room" with a few demo
+ * tracks queued through the realtime service, like a host would. Returns its invite link.
+ */
+export async function seedDemoRoom(
+	s: Session,
+	realtimeUrl: string,
+	origin: string
+): Promise<string | null> {
+	const mine = (await (await call(s, '/api/v1/rooms')).json()) as { rooms: unknown[] };
+	if (mine.rooms.length > 0) return null;
+	const json = { 'content-type': 'application/json' };
+	const created = await call(s, '/api/v1/rooms', {
+		method: 'POST',
+		headers: json,
+		body: JSON.stringify({
+			name: 'Demo listening room',
+			description: 'Open the invite link in another browser to join as a guest.'
+		})
+	});
+	if (created.status !== 201)
+		throw new Error(`demo room: ${created.status} ${await created.text()}`);
+	const { room } = (await created.json()) as { room: { id: string } };
+	const { tracks } = (await (await call(s, '/api/v1/tracks')).json()) as {
+		tracks: { id: string }[];
+	};
+	const socket = io(realtimeUrl, {
+		extraHeaders: { cookie: s.cookie, origin },
+		transports: ['websocket'],
+		reconnection: false
+	});
+	try {
+		await new Promise<void>((resolve, reject) => {
+			socket.once('connect', resolve);
+			socket.once('connect_error', reject);
+		});
+		await socket.timeout(5_000).emitWithAck('room:join', { roomId: room.id });
+		for (const [i, track] of tracks.slice(0, 4).entries()) {
+			await socket
+				.timeout(5_000)
+				.emitWithAck('queue:add', { roomId: room.id, trackId: track.id, mutationId: `demo-${i}` });
+		}
+	} finally {
+		socket.disconnect();
+	}
+	const invite = await call(s, `/api/v1/rooms/${room.id}/invites`, {
+		method: 'POST',
+		headers: json,
+		body: JSON.stringify({ expiresInSec: null })
+	});
+	if (invite.status !== 201) return null;
+	return ((await invite.json()) as { invite: { url: string } }).invite.url;
 }

@@ -85,6 +85,8 @@ export function createApp(deps: AppDeps): RealtimeApp {
 		}
 		try {
 			await db.$queryRaw`SELECT 1`;
+			// The adapter's client queues commands while Redis is away: a bare ping would hang.
+			if (redis && redis.pub.status !== 'ready') throw new Error(`redis ${redis.pub.status}`);
 			if (redis) await redis.pub.ping();
 			res.json({ status: 'ok' });
 		} catch (err) {

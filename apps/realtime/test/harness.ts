@@ -1,11 +1,23 @@
 import { createSessionService, SESSION_COOKIE_NAME, type SessionService } from '@chorus/auth';
 import { createDb, type Db } from '@chorus/db';
-import type { ClientToServerEvents, ServerToClientEvents } from '@chorus/protocol';
+import type {
+	Ack,
+	AckCallback,
+	ClientToServerEvents,
+	QueueItem,
+	RoomRemoved,
+	RoomSnapshot,
+	ServerToClientEvents
+} from '@chorus/protocol';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { io as connect, type Socket } from 'socket.io-client';
 import { createApp, type RealtimeApp } from '../src/app.ts';
+import type { EventLimits } from '../src/lib/rate-limit.ts';
 
 export const ALLOWED_ORIGIN = 'http://chorus.test';
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -16,12 +28,23 @@ export interface Node {
 	stop(): Promise<void>;
 }
 
+export interface NodeOptions {
+	redisUrl?: string;
+	/** Load tests send far more than a person would: raise the per-user budget. */
+	eventLimits?: Partial<EventLimits>;
+}
+
 /** A real realtime node on port 0, built with createApp like production does. */
 export async function startNode(
 	db: Db,
 	sessions: SessionService,
-	redisUrl?: string
+	redisUrlOrOptions?: string | NodeOptions
 ): Promise<Node> {
+	const opts: NodeOptions =
+		typeof redisUrlOrOptions === 'string'
+			? { redisUrl: redisUrlOrOptions }
+			: (redisUrlOrOptions ?? {});
+	const { redisUrl } = opts;
 	let redis: { pub: Redis; sub: Redis } | undefined;
 	if (redisUrl) {
 		const pub = new Redis(redisUrl, { maxRetriesPerRequest: null });
@@ -34,7 +57,8 @@ export async function startNode(
 		sessions,
 		logger: pino({ level: 'silent' }),
 		allowedOrigins: [ALLOWED_ORIGIN],
-		redis
+		redis,
+		eventLimits: opts.eventLimits
 	});
 	await new Promise<void>((r) => app.httpServer.listen(0, '127.0.0.1', r));
 	const { port } = app.httpServer.address() as AddressInfo;
@@ -43,7 +67,11 @@ export async function startNode(
 		url: `http://127.0.0.1:${port}`,
 		async stop() {
 			await app.close();
-			if (redis) await Promise.allSettled([redis.pub.quit(), redis.sub.quit()]);
+			// quit() waits for a Redis that may be down (fault tests): then just drop the link.
+			for (const c of redis ? [redis.pub, redis.sub] : []) {
+				if (c.status === 'ready') await c.quit().catch(() => c.disconnect());
+				else c.disconnect();
+			}
 		}
 	};
 }
@@ -113,4 +141,197 @@ export function nextEvent<E extends keyof ServerToClientEvents>(
 		};
 		(socket.on as (e: string, h: unknown) => void)(event, handler);
 	});
+}
+
+type AckData<E extends keyof ClientToServerEvents> =
+	Parameters<ClientToServerEvents[E]>[1] extends AckCallback<infer T> ? T : never;
+
+/** Sends a command and resolves with its typed ack (rejects on timeout). */
+export function request<E extends keyof ClientToServerEvents>(
+	socket: ClientSocket,
+	event: E,
+	payload: Parameters<ClientToServerEvents[E]>[0],
+	timeoutMs = 10_000
+): Promise<Ack<AckData<E>>> {
+	const s = socket.timeout(timeoutMs) as unknown as {
+		emitWithAck(e: string, p: unknown): Promise<Ack<AckData<E>>>;
+	};
+	return s.emitWithAck(event, payload);
+}
+
+/** Unwraps an ok ack (throws with the error otherwise). */
+export function ok<T>(res: Ack<T>): T {
+	if (!res.ok) throw new Error(`expected ok, got ${JSON.stringify(res.error)}`);
+	return res.data;
+}
+
+export const mutationId = () => randomUUID();
+
+/**
+ * A client's view of one room that follows the protocol's version rules, as the web client
+ * does: version < local -> ignore; == local or local + 1 -> apply; > local + 1 -> apply if the
+ * event carries its domain's full state, and `room:sync`. Only the queue is modelled.
+ */
+export class RoomView {
+	version = -1;
+	queue: QueueItem[] = [];
+	syncs = 0;
+	removed: RoomRemoved | null = null;
+	/** Every versioned event received (for "nothing after removal" checks). */
+	received = 0;
+	#syncing: Promise<void> | null = null;
+
+	constructor(
+		readonly socket: ClientSocket,
+		readonly roomId: string
+	) {
+		this.attach(socket);
+	}
+
+	/** Follows another socket (after a reconnect); call join() next. */
+	attach(socket: ClientSocket): void {
+		(this as { socket: ClientSocket }).socket = socket;
+		socket.on('queue:updated', (e) => {
+			if (e.roomId === this.roomId) this.#versioned(e.version, () => (this.queue = e.queue));
+		});
+		for (const event of [
+			'members:updated',
+			'room:updated',
+			'playback:state',
+			'chat:deleted',
+			'chat:message'
+		] as const) {
+			(socket.on as (e: string, h: (p: { roomId: string; version: number }) => void) => void)(
+				event,
+				(e) => {
+					// Not modelled here; a full-state event still lets the version advance.
+					const full = event !== 'chat:message' && event !== 'chat:deleted';
+					if (e.roomId === this.roomId) this.#versioned(e.version, full ? () => {} : null);
+				}
+			);
+		}
+		socket.on('room:removed', (e) => {
+			if (e.roomId === this.roomId) this.removed = e;
+		});
+	}
+
+	#versioned(version: number, apply: (() => void) | null): void {
+		this.received++;
+		if (version < this.version) return;
+		if (version <= this.version + 1 || this.version < 0) {
+			apply?.();
+			if (apply || version <= this.version + 1) this.version = version;
+			return;
+		}
+		// A gap: take the full state we were given, then catch up on whatever else was missed.
+		if (apply) {
+			apply();
+			this.version = version;
+		}
+		void this.sync();
+	}
+
+	#applySnapshot(snap: RoomSnapshot): void {
+		if (snap.version < this.version) return; // newer events already arrived
+		this.version = snap.version;
+		this.queue = snap.queue;
+	}
+
+	async join(timeoutMs = 10_000): Promise<RoomSnapshot> {
+		const snap = ok(await request(this.socket, 'room:join', { roomId: this.roomId }, timeoutMs));
+		this.#applySnapshot(snap);
+		return snap;
+	}
+
+	sync(): Promise<void> {
+		this.#syncing ??= (async () => {
+			try {
+				this.syncs++;
+				const res = await request(this.socket, 'room:sync', { roomId: this.roomId });
+				if (res.ok) this.#applySnapshot(res.data);
+			} catch {
+				// disconnected or timed out: the next gap or reconnect syncs again
+			} finally {
+				this.#syncing = null;
+			}
+		})();
+		return this.#syncing;
+	}
+
+	/** Resolves once no sync is in flight. */
+	async settled(): Promise<void> {
+		while (this.#syncing) await this.#syncing;
+	}
+}
+
+/** Polls until `check` returns true (or throws the last reason after `timeoutMs`). */
+export async function eventually(
+	check: () => boolean | Promise<boolean>,
+	what: string,
+	timeoutMs = 15_000
+): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (!(await check())) {
+		if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+		await new Promise((r) => setTimeout(r, 25));
+	}
+}
+
+export interface ChildNode {
+	url: string;
+	child: ChildProcess;
+	output(): string;
+	/** SIGTERM (drain) and wait for the exit. */
+	stop(): Promise<void>;
+}
+
+/**
+ * A realtime node in its own process (apps/realtime/test/child-node.ts through tsx), so a test
+ * can SIGKILL it. `eventPoints` raises the per-user event budget.
+ */
+export async function startChildNode(env: {
+	DATABASE_URL: string;
+	REDIS_URL?: string;
+	EVENT_POINTS?: number;
+}): Promise<ChildNode> {
+	const script = fileURLToPath(new URL('./child-node.ts', import.meta.url));
+	// `node --import tsx`, not the tsx CLI: the CLI runs the script in a grandchild that a
+	// SIGKILL of the CLI would leave running.
+	const child = spawn(process.execPath, ['--import', 'tsx', script], {
+		cwd: fileURLToPath(new URL('../../../', import.meta.url)),
+		env: {
+			PATH: process.env.PATH ?? '',
+			HOME: process.env.HOME ?? '',
+			DATABASE_URL: env.DATABASE_URL,
+			...(env.REDIS_URL ? { REDIS_URL: env.REDIS_URL } : {}),
+			...(env.EVENT_POINTS ? { EVENT_POINTS: String(env.EVENT_POINTS) } : {}),
+			ALLOWED_ORIGIN
+		},
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
+	let log = '';
+	child.stderr.on('data', (d) => (log = (log + d).slice(-20_000)));
+	const url = await new Promise<string>((resolve, reject) => {
+		let out = '';
+		child.stdout.on('data', (d) => {
+			out += d;
+			log = (log + d).slice(-20_000);
+			const m = /listening on (http:\/\/\S+)/.exec(out);
+			if (m) resolve(m[1]!);
+		});
+		child.once('exit', (code) => reject(new Error(`child node exited (${code}):\n${log}`)));
+		setTimeout(() => reject(new Error(`child node did not start:\n${log}`)), 30_000).unref();
+	});
+	return {
+		url,
+		child,
+		output: () => log,
+		stop: () =>
+			new Promise<void>((resolve) => {
+				if (child.exitCode !== null || child.signalCode !== null) return resolve();
+				child.once('exit', () => resolve());
+				child.kill('SIGTERM');
+				setTimeout(() => child.kill('SIGKILL'), 5_000).unref();
+			})
+	};
 }

@@ -109,6 +109,11 @@ export interface ServerToClientEvents {
  */
 export interface InterServerEvents {
 	'queue:changed': (payload: QueueChanged) => void;
+	/** Each node answers with its own sockets in the room: [userId, presence] pairs. */
+	'presence:query': (
+		roomId: string,
+		reply: (entries: [string, PresenceStatusData][]) => void
+	) => void;
 }
 
 export interface QueueChanged {

@@ -41,19 +41,38 @@ export function stateInForce<T extends { anchorMs: number; version: number }>(
 export type DriftAction =
 	{ kind: 'hold'; rate: 1 } | { kind: 'steer'; rate: number } | { kind: 'seek'; toMs: number };
 
+/** After a start or seek, readings are only trusted once the element advanced this many times. */
+export const SETTLE_READINGS = 2;
+/** A settled start/seek further off than this is repositioned again (with what was learned)... */
+export const SETTLE_RESEEK_MS = 20;
+/** ...at most this many times per event (a device that never lands must not seek forever). */
+export const SETTLE_MAX_RESEEKS = 2;
+/** Upper bound of the learned start/seek latency. */
+export const MAX_SEEK_LATENCY_MS = 300;
+
 /**
- * Holds an audio element on the room timeline. Small drift is steered away with a damped
- * proportional playbackRate (rate = 1 - drift / DRIFT_CORRECTION_MS, clamped): the rate falls
- * back to 1 as the drift closes, so it converges without overshoot. Large drift is sought away,
- * compensating for how late this device's seeks land (learned from previous seeks).
+ * Holds an audio element on the room timeline.
+ *
+ * - Starting or seeking an element takes a while on every device (the audio pipeline starts,
+ *   buffers refill): the element lands late by a fairly constant amount. That latency is
+ *   learned from each start/seek once the element is seen advancing again, and every later
+ *   start/seek aims that far ahead (and the player starts that much early), so it lands on time.
+ * - Small drift is steered away with a damped proportional playbackRate
+ *   (rate = 1 - drift / DRIFT_CORRECTION_MS, clamped): the rate returns to 1 as the drift
+ *   closes, so it converges without overshoot. Inside a dead zone nothing is done.
+ * - Large drift (SEEK_THRESHOLD_MS, confirmed by a second reading) is sought away.
  */
 export class DriftController {
 	#correcting = false;
 	#farReadings = 0;
 	#seekLatencyMs = 0;
-	#lastSeekExpected: number | null = null;
+	#learned = 0;
+	/** Readings still to see advancing before the last start/seek counts as settled. */
+	#settling = 0;
+	#reseeks = 0;
+	#last: { actualMs: number; atMs: number } | null = null;
 
-	/** How much later than asked this device's seeks (and starts) tend to land. */
+	/** How much later than asked this device's starts and seeks land. */
 	get seekLatencyMs(): number {
 		return this.#seekLatencyMs;
 	}
@@ -61,35 +80,56 @@ export class DriftController {
 	reset(): void {
 		this.#correcting = false;
 		this.#farReadings = 0;
-		this.#lastSeekExpected = null;
+		this.#settling = 0;
+		this.#reseeks = 0;
+		this.#last = null;
+	}
+
+	/** Call right after starting or seeking the element (aimed with seekLatencyMs). */
+	noteSeek(): void {
+		this.#settling = SETTLE_READINGS;
+		this.#correcting = false;
+		this.#farReadings = 0;
+		this.#last = null;
+	}
+
+	/** The first few lessons count fully; later ones are averaged in (gain 1/2). */
+	#learn(lateByMs: number): void {
+		const gain = this.#learned < 2 ? 1 : 0.5;
+		this.#learned++;
+		this.#seekLatencyMs = Math.max(
+			0,
+			Math.min(MAX_SEEK_LATENCY_MS, this.#seekLatencyMs + gain * lateByMs)
+		);
 	}
 
 	/**
-	 * Learns from the first reading after a seek: if the element is behind where it should be,
-	 * the next seek aims that much further ahead (a running average, bounded).
+	 * `actualMs`: the element's position; `expectedMs`: the timeline's, at the same instant;
+	 * `atMs`: when the reading was taken (any monotonic clock). Positive drift = ahead.
 	 */
-	#learn(driftMs: number): void {
-		if (this.#lastSeekExpected === null) return;
-		this.#lastSeekExpected = null;
-		const lateBy = -driftMs;
-		if (Math.abs(lateBy) > SEEK_THRESHOLD_MS * 2) return;
-		// Integral step with gain 1/2: converges on the device's latency without ringing.
-		this.#seekLatencyMs = Math.max(0, Math.min(200, this.#seekLatencyMs + lateBy / 2));
-	}
-
-	/**
-	 * `actualMs`: the element's position; `expectedMs`: the timeline's, at the same instant.
-	 * Positive drift = ahead of the room.
-	 */
-	update(actualMs: number, expectedMs: number): DriftAction {
+	update(actualMs: number, expectedMs: number, atMs: number): DriftAction {
 		const drift = actualMs - expectedMs;
-		this.#learn(drift);
+		const last = this.#last;
+		this.#last = { actualMs, atMs };
+		if (this.#settling > 0) {
+			// Still starting: the element has to be seen moving at about real speed first.
+			const advancing =
+				last !== null && actualMs - last.actualMs > 0.5 * Math.max(1, atMs - last.atMs);
+			if (!advancing) return { kind: 'hold', rate: 1 };
+			if (--this.#settling > 0) return { kind: 'hold', rate: 1 };
+			// A landing further off than any device latency is a buffering stall: nothing to learn.
+			if (Math.abs(drift) <= MAX_SEEK_LATENCY_MS) this.#learn(-drift);
+			if (Math.abs(drift) > SETTLE_RESEEK_MS && this.#reseeks < SETTLE_MAX_RESEEKS) {
+				this.#reseeks++;
+				this.noteSeek();
+				return { kind: 'seek', toMs: expectedMs + this.#seekLatencyMs };
+			}
+			this.#reseeks = 0;
+		}
 		const size = Math.abs(drift);
 		if (size >= SEEK_THRESHOLD_MS) {
 			if (++this.#farReadings >= SEEK_CONFIRMATIONS) {
-				this.#farReadings = 0;
-				this.#correcting = false;
-				this.#lastSeekExpected = expectedMs;
+				this.noteSeek();
 				return { kind: 'seek', toMs: expectedMs + this.#seekLatencyMs };
 			}
 			// Unconfirmed: steer at full strength meanwhile.
@@ -104,10 +144,5 @@ export class DriftController {
 		this.#correcting = true;
 		const delta = Math.max(-MAX_RATE_DELTA, Math.min(MAX_RATE_DELTA, drift / DRIFT_CORRECTION_MS));
 		return { kind: 'steer', rate: 1 - delta };
-	}
-
-	/** Call right after starting or seeking the element to `expectedMs` by other means. */
-	noteSeek(expectedMs: number): void {
-		this.#lastSeekExpected = expectedMs;
 	}
 }

@@ -37,10 +37,16 @@ export function command<S extends z.ZodType, R>(
 	schema: S,
 	run: (payload: z.output<S>) => R | Promise<R>
 ) {
-	return async (payload: unknown, ack: unknown): Promise<void> => {
+	return async (...args: unknown[]): Promise<void> => {
+		// The ack is always the last argument: `emit(event, ack)` must not leave the client hanging.
+		const ack = args.at(-1);
 		if (typeof ack !== 'function') return; // every command needs an ack; ignore fire-and-forget
 		const reply = ack as (res: Ack<R>) => void;
-		const parsed = schema.safeParse(payload);
+		if (args.length !== 2) {
+			reply(fail('VALIDATION', `${event} takes one payload object and an ack`));
+			return;
+		}
+		const parsed = schema.safeParse(args[0]);
 		if (!parsed.success) {
 			reply(fail('VALIDATION', `Invalid payload for ${event}`, toIssues(parsed.error)));
 			return;

@@ -4,6 +4,12 @@ import { withVote, type ItemRow } from './room.store.ts';
 
 export const roomKey = (roomId: string) => `room:${roomId}`;
 
+interface UserVotes {
+	/** The snapshot version the cache was filled from: older deltas are already in it. */
+	seededAt: number;
+	byItem: Map<string, CachedVote>;
+}
+
 interface CachedVote {
 	value: -1 | 0 | 1;
 	/** Room version the value is known at; an older snapshot never overwrites a newer vote. */
@@ -17,8 +23,8 @@ interface CachedVote {
  */
 export class Fanout {
 	readonly #io: ChorusServer;
-	/** roomId -> userId -> itemId -> vote, for users with a socket in the room on this node. */
-	readonly #votes = new Map<string, Map<string, Map<string, CachedVote>>>();
+	/** roomId -> userId -> votes, for users with a socket in the room on this node. */
+	readonly #votes = new Map<string, Map<string, UserVotes>>();
 
 	readonly #clustered: boolean;
 
@@ -54,13 +60,13 @@ export class Fanout {
 		let room = this.#votes.get(roomId);
 		if (!room) this.#votes.set(roomId, (room = new Map()));
 		const previous = room.get(userId);
-		const next = new Map<string, CachedVote>();
-		for (const [itemId, value] of votes) next.set(itemId, { value, version });
+		const byItem = new Map<string, CachedVote>();
+		for (const [itemId, value] of votes) byItem.set(itemId, { value, version });
 		// Keep votes that arrived after the snapshot was read.
-		for (const [itemId, cached] of previous ?? []) {
-			if (cached.version > version) next.set(itemId, cached);
+		for (const [itemId, cached] of previous?.byItem ?? []) {
+			if (cached.version > version) byItem.set(itemId, cached);
 		}
-		room.set(userId, next);
+		room.set(userId, { seededAt: Math.max(version, previous?.seededAt ?? 0), byItem });
 	}
 
 	/** Drops the cache of a user with no socket left in the room on this node. */
@@ -71,7 +77,7 @@ export class Fanout {
 	}
 
 	myVote(roomId: string, userId: string, itemId: string): -1 | 0 | 1 {
-		return this.#votes.get(roomId)?.get(userId)?.get(itemId)?.value ?? 0;
+		return this.#votes.get(roomId)?.get(userId)?.byItem.get(itemId)?.value ?? 0;
 	}
 
 	#deliverQueue(changed: QueueChanged): void {
@@ -79,9 +85,10 @@ export class Fanout {
 		if (changed.vote && room) {
 			const { userId, itemId, value } = changed.vote;
 			const mine = room.get(userId);
-			const cached = mine?.get(itemId);
-			if (mine && (!cached || cached.version <= changed.version)) {
-				mine.set(itemId, { value, version: changed.version });
+			const cached = mine?.byItem.get(itemId);
+			const fresh = mine && changed.version > mine.seededAt;
+			if (fresh && (!cached || cached.version <= changed.version)) {
+				mine.byItem.set(itemId, { value, version: changed.version });
 			}
 		}
 		const socketIds = this.#io.of('/').adapter.rooms.get(roomKey(changed.roomId));
@@ -91,7 +98,7 @@ export class Fanout {
 		for (const id of socketIds) {
 			const socket = this.#io.of('/').sockets.get(id);
 			if (!socket) continue;
-			const votes = room?.get(socket.data.userId);
+			const votes = room?.get(socket.data.userId)?.byItem;
 			let signature = '';
 			if (votes) {
 				for (const item of changed.queue) {

@@ -20,8 +20,7 @@ import type { Logger } from '../logger.ts';
 import { userRoom } from '../presence/devices.ts';
 import { Fanout, roomKey } from './fanout.ts';
 import {
-	bumpVersion,
-	claimMutation,
+	commitVersion,
 	loadChat,
 	loadItem,
 	loadMember,
@@ -30,9 +29,9 @@ import {
 	loadQueue,
 	loadRoom,
 	loadSkipVoters,
-	mutationResult,
+	lockForMutation,
+	recordMutation,
 	roomInfo,
-	storeMutationResult,
 	withVote,
 	type ItemRow,
 	type MemberRow,
@@ -43,6 +42,19 @@ import {
 export const forbidden = (message = 'You are not a member of this room') =>
 	new AppError('FORBIDDEN', message);
 
+const PRESENCE_QUERY_TIMEOUT_MS = 1_000;
+
+/** Rejects after `ms`; the losing promise's own rejection is swallowed, not left unhandled. */
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+	let timer: ReturnType<typeof setTimeout> | undefined;
+	promise.catch(() => {});
+	return Promise.race([
+		promise,
+		new Promise<never>((_, reject) => {
+			timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+		})
+	]).finally(() => clearTimeout(timer));
+}
 const PRESENCE_RANK: Record<PresenceStatus, number> = { listening: 3, joined: 2, away: 1 };
 
 /** Something to send once the transaction committed. */
@@ -78,23 +90,57 @@ export class RoomContext {
 	readonly fanout: Fanout;
 	readonly log: Logger;
 
+	readonly #clustered: boolean;
+
 	constructor(db: Db, io: ChorusServer, clustered: boolean, log: Logger) {
 		this.db = db;
 		this.io = io;
 		this.fanout = new Fanout(io, clustered);
 		this.log = log;
+		this.#clustered = clustered;
+		io.on('presence:query', (roomId, reply) => reply(this.localPresence(roomId)));
 	}
 
-	/** Who is in the room right now, across every node, with their best presence. */
+	/**
+	 * Who is in the room right now, across every node, with their best presence. Each node
+	 * answers for its own sockets with a compact list (fetchSockets would ship every socket's
+	 * handshake); if a node does not answer in time (it just died), fetchSockets decides.
+	 */
 	async presence(roomId: string): Promise<Map<string, PresenceStatus>> {
-		const sockets = await this.io.in(roomKey(roomId)).fetchSockets();
 		const out = new Map<string, PresenceStatus>();
-		for (const s of sockets) {
-			const status = s.data.rooms?.[roomId];
-			if (!status) continue;
-			const current = out.get(s.data.userId);
-			if (!current || PRESENCE_RANK[status] > PRESENCE_RANK[current])
-				out.set(s.data.userId, status);
+		const merge = (entries: [string, PresenceStatus][]) => {
+			for (const [userId, status] of entries) {
+				const current = out.get(userId);
+				if (!current || PRESENCE_RANK[status] > PRESENCE_RANK[current]) out.set(userId, status);
+			}
+		};
+		merge(this.localPresence(roomId));
+		if (!this.#clustered) return out;
+		try {
+			const replies = await withTimeout(
+				this.io.serverSideEmitWithAck('presence:query', roomId),
+				PRESENCE_QUERY_TIMEOUT_MS
+			);
+			for (const entries of replies) merge(entries);
+			return out;
+		} catch {
+			out.clear();
+			for (const s of await this.io.in(roomKey(roomId)).fetchSockets()) {
+				const status = s.data.rooms?.[roomId];
+				if (status) merge([[s.data.userId, status]]);
+			}
+			return out;
+		}
+	}
+
+	/** This node's sockets in the room: [userId, presence] pairs. */
+	localPresence(roomId: string): [string, PresenceStatus][] {
+		const ids = this.io.of('/').adapter.rooms.get(roomKey(roomId));
+		const out: [string, PresenceStatus][] = [];
+		for (const id of ids ?? []) {
+			const data = this.io.of('/').sockets.get(id)?.data;
+			const status = data?.rooms?.[roomId];
+			if (data && status) out.push([data.userId, status]);
 		}
 		return out;
 	}
@@ -175,14 +221,13 @@ export class RoomContext {
 		const effects: Effect[] = [];
 		const outcome = await this.db.$transaction(
 			async (tx) => {
-				const room = await loadRoom(tx, roomId, true);
-				if (!room || room.closed) throw forbidden();
-				const previous = await mutationResult(tx, roomId, actor.userId, mutationId);
-				if (previous !== undefined) return { replay: true as const, result: previous as R };
-				const member = await loadMember(tx, roomId, actor.userId);
+				const locked = await lockForMutation(tx, roomId, actor.userId, mutationId);
+				if (!locked || locked.room.closed) throw forbidden();
+				if (locked.replay) return { replay: true as const, result: locked.replay.result as R };
+				const { room, member } = locked;
 				if (!member) throw forbidden();
-				await claimMutation(tx, roomId, actor.userId, mutationId);
-				const version = await bumpVersion(tx, roomId);
+				// The row lock is held: the next version is ours; it is written with the changes.
+				const version = room.version + 1;
 				const ctx: MutationCtx = {
 					tx,
 					room: { ...room, version },
@@ -198,7 +243,7 @@ export class RoomContext {
 				};
 				const result = await change(ctx);
 				await this.#render(tx, ctx);
-				await storeMutationResult(tx, roomId, actor.userId, mutationId, result);
+				await recordMutation(tx, roomId, actor.userId, mutationId, result);
 				return { replay: false as const, result, room: ctx.room };
 			},
 			{ maxWait: 10_000, timeout: 15_000 }
@@ -222,7 +267,7 @@ export class RoomContext {
 			async (tx) => {
 				const room = await loadRoom(tx, roomId, 'skip-locked');
 				if (!room || room.closed || !(await due(room, tx))) return null;
-				const version = await bumpVersion(tx, roomId);
+				const version = room.version + 1;
 				const ctx: MutationCtx = {
 					tx,
 					room: { ...room, version },
@@ -242,9 +287,9 @@ export class RoomContext {
 		return outcome !== null;
 	}
 
-	/** State broadcasts are rendered inside the transaction, so each shows its version. */
+	/** Writes the version; state broadcasts are rendered in the transaction, at that version. */
 	async #render(tx: Tx, ctx: MutationCtx): Promise<void> {
-		ctx.room = (await loadRoom(tx, ctx.room.id))!;
+		ctx.room = await commitVersion(tx, ctx.room.id, ctx.version);
 		for (const e of ctx.effects) {
 			if (e.kind === 'queue') e.items = await loadQueue(tx, ctx.room);
 			else if (e.kind === 'members') e.rows = await loadMembers(tx, ctx.room.id);

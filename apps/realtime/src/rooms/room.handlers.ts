@@ -105,7 +105,13 @@ export function registerRoomHandlers(socket: ChorusSocket, f: RoomFeatures): voi
 		await socket.join(roomKey(roomId));
 		try {
 			const snapshot = await context.snapshot(actor.userId, roomId);
-			if (first) void announce(roomId).catch((err) => log.warn({ err }, 'presence failed'));
+			const me = snapshot.members.find((m) => m.userId === actor.userId);
+			if (first && me) {
+				const { userId, displayName, role, isGuest, presence } = me;
+				context.io
+					.to(roomKey(roomId))
+					.emit('presence:updated', { roomId, userId, displayName, role, isGuest, presence });
+			}
 			return snapshot;
 		} catch (err) {
 			if (first) {

@@ -99,11 +99,12 @@ export async function loadRoom(
 	return rows[0] ? toRoomRow(rows[0]) : null;
 }
 
-export async function bumpVersion(tx: Tx, roomId: string): Promise<number> {
-	const rows = await tx.$queryRaw<{ version: bigint }[]>`
-		UPDATE rooms SET version = version + 1, updated_at = now() WHERE id = ${roomId}::uuid
-		RETURNING version`;
-	return Number(rows[0]!.version);
+/** Sets the new version (the caller holds the row lock) and returns the room as it now is. */
+export async function commitVersion(tx: Tx, roomId: string, version: number): Promise<RoomRow> {
+	const rows = await tx.$queryRaw<RawRoom[]>`
+		UPDATE rooms SET version = ${version}, updated_at = now() WHERE id = ${roomId}::uuid
+		RETURNING *`;
+	return toRoomRow(rows[0]!);
 }
 
 export interface MemberRow {
@@ -147,45 +148,62 @@ export async function loadMembers(
 
 // ---- idempotency ----
 
-/** Claims a mutation id; false when it was already applied (the stored result is the answer). */
-export async function claimMutation(
+export interface LockedRoom {
+	room: RoomRow;
+	member: MemberRow | null;
+	/** The stored answer when this mutation id was already applied. */
+	replay: { result: unknown } | null;
+}
+
+/**
+ * What every mutation needs first: the room under its row lock (which serialises the room's
+ * mutations), then, in a statement that starts after the lock was granted and so sees what
+ * the previous holder committed, the actor's membership and any earlier answer to this
+ * mutation id.
+ */
+export async function lockForMutation(
 	tx: Tx,
 	roomId: string,
 	userId: string,
 	mutationId: string
-): Promise<boolean> {
-	const n = await tx.$executeRaw`
-		INSERT INTO room_mutations (room_id, user_id, mutation_id)
-		VALUES (${roomId}::uuid, ${userId}::uuid, ${mutationId})
-		ON CONFLICT DO NOTHING`;
-	return n === 1;
+): Promise<LockedRoom | null> {
+	const room = await loadRoom(tx, roomId, true);
+	if (!room) return null;
+	const rows = await tx.$queryRaw<
+		{
+			role: RoomRole | null;
+			muted_until: Date | null;
+			joined_at: Date | null;
+			replayed: boolean;
+			result: unknown;
+		}[]
+	>`
+		SELECT m.role::text AS role, m.muted_until, m.joined_at,
+			(mu.mutation_id IS NOT NULL) AS replayed, mu.result
+		FROM (SELECT 1) one
+		LEFT JOIN room_members m ON m.room_id = ${roomId}::uuid AND m.user_id = ${userId}::uuid
+		LEFT JOIN room_mutations mu ON mu.room_id = ${roomId}::uuid
+			AND mu.user_id = ${userId}::uuid AND mu.mutation_id = ${mutationId}`;
+	const row = rows[0]!;
+	return {
+		room,
+		member: row.role
+			? { userId, role: row.role, mutedUntil: row.muted_until, joinedAt: row.joined_at! }
+			: null,
+		replay: row.replayed ? { result: row.result } : null
+	};
 }
 
-export async function storeMutationResult(
+export async function recordMutation(
 	tx: Tx,
 	roomId: string,
 	userId: string,
 	mutationId: string,
 	result: unknown
 ): Promise<void> {
-	await tx.roomMutation.update({
-		where: { roomId_userId_mutationId: { roomId, userId, mutationId } },
-		data: { result: (result ?? null) as Prisma.InputJsonValue }
+	await tx.roomMutation.create({
+		data: { roomId, userId, mutationId, result: (result ?? null) as Prisma.InputJsonValue }
 	});
-}
-
-export async function mutationResult(
-	tx: Tx,
-	roomId: string,
-	userId: string,
-	mutationId: string
-): Promise<unknown> {
-	const row = await tx.roomMutation.findUnique({
-		where: { roomId_userId_mutationId: { roomId, userId, mutationId } },
-		select: { result: true }
-	});
-	// undefined = never applied; a stored result is always an object.
-	return row ? row.result : undefined;
 }
 
 // ---- queue ----

@@ -18,6 +18,8 @@ const PAUSED_TOLERANCE_MS = 30;
 /** The smoothing of the displayed drift (the controller works on raw readings). */
 const DRIFT_DISPLAY_ALPHA = 0.3;
 const MAX_STATES = 6;
+/** Two states whose positions differ by less than this are one continuous timeline. */
+const CONTINUITY_MS = 5;
 
 export type RoomPlayerStatus = 'idle' | 'waiting' | 'playing' | 'paused' | 'blocked' | 'remote';
 
@@ -52,8 +54,12 @@ export class RoomPlayer {
 	readonly #controller = new DriftController();
 	#states: Scheduled[] = [];
 	/** Elements by stream URL: the current one and the preloaded next one. */
+	// Bookkeeping of DOM-less elements, never rendered: no reactivity wanted.
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity
 	#elements = new Map<string, HTMLAudioElement>();
 	#current: HTMLAudioElement | null = null;
+	/** The state the current element was last started or sought for. */
+	#positioned: Scheduled | null = null;
 	#starting = false;
 	#timer: ReturnType<typeof setInterval>;
 	#wake: ReturnType<typeof setTimeout> | undefined;
@@ -98,13 +104,14 @@ export class RoomPlayer {
 		this.#starting = false;
 		const el = this.#current;
 		if (!el) return this.tick();
+		// play() first, inside the gesture; the next tick then puts it where the room is.
+		this.#positioned = null;
 		try {
 			await el.play();
 			this.status = 'playing';
 		} catch {
 			this.status = 'blocked';
 		}
-		this.#controller.reset();
 		this.tick();
 	}
 
@@ -152,48 +159,53 @@ export class RoomPlayer {
 	tick(): void {
 		if (this.#destroyed) return;
 		const now = this.#clock.serverNow();
-		const state = this.#inForce(now);
-		if (now === null || !state) return;
-		const next = this.#states.find((s) => s.version > state.version);
+		if (now === null) return;
+		const current = this.#inForce(now);
+		if (!current) return;
+		// A start or seek takes this device `lead` ms to be heard, so both are made that early,
+		// for whatever will be in force by then.
+		const lead = this.#controller.seekLatencyMs;
+		const upcoming = this.#inForce(now + lead) ?? current;
+		const next = this.#states.find((st) => st.version > upcoming.version);
 		if (next?.track) this.preload(next.track.streamUrl);
 
-		if (!state.itemId || !state.track) {
-			this.#stopAll();
-			this.status = state.paused ? 'idle' : 'waiting';
-			return;
-		}
 		if (!this.listening) {
 			this.#stopAll();
 			this.status = 'remote';
 			return;
 		}
-		const el = this.#element(state.track.streamUrl);
-		if (this.#current !== el) {
-			this.#current?.pause();
-			this.#current = el;
-			this.#controller.reset();
+		const playing = (st: Scheduled) =>
+			!st.paused &&
+			st.itemId !== null &&
+			st.track !== null &&
+			timelinePosition(st, now + lead) < st.track.durationMs;
+
+		if (playing(upcoming) && !this.#continues(upcoming, now + lead)) {
+			this.#position(upcoming, now + lead);
 		}
-		const durationMs = state.track.durationMs;
-		const expected = timelinePosition(state, now);
-		if (state.paused || expected >= durationMs) {
-			if (!el.paused) el.pause();
-			if (Math.abs(el.currentTime * 1000 - expected) > PAUSED_TOLERANCE_MS) {
-				el.currentTime = Math.min(expected, durationMs) / 1000;
-			}
-			this.status = state.paused ? 'paused' : 'waiting';
-			this.driftMs = null;
+		// The element of what is audible now: an older one plays out until its successor's anchor.
+		for (const [url, el] of this.#elements) {
+			const keep = url === current.track?.streamUrl || url === upcoming.track?.streamUrl;
+			if (!keep && !el.paused) el.pause();
+		}
+		if (!playing(current) || !current.track) {
+			if (!playing(upcoming)) this.#hold(current, now);
+			return;
+		}
+		const el = this.#elements.get(current.track.streamUrl);
+		if (!el || el !== this.#current || this.#positioned?.version !== current.version) {
+			// Pre-rolling for a state not in force yet: nothing to measure against until it is.
 			return;
 		}
 		if (el.paused) {
-			this.#start(el, expected);
+			if (!this.#starting) this.#position(current, now + lead);
 			return;
 		}
 		// currentTime and the server clock are read back to back: one instant.
 		const actual = el.currentTime * 1000;
-		const action = this.#controller.update(
-			actual,
-			timelinePosition(state, this.#clock.serverNow()!)
-		);
+		const at = this.#clock.serverNow()!;
+		const expected = timelinePosition(current, at);
+		const action = this.#controller.update(actual, expected, at);
 		if (action.kind === 'seek') {
 			el.currentTime = action.toMs / 1000;
 			el.playbackRate = 1;
@@ -207,13 +219,27 @@ export class RoomPlayer {
 		this.status = 'playing';
 	}
 
-	#start(el: HTMLAudioElement, expected: number): void {
-		if (this.#starting) return;
-		this.#starting = true;
-		// Aim ahead by how late this device's starts land; the controller learns it.
-		el.currentTime = (expected + this.#controller.seekLatencyMs) / 1000;
+	/** True when `st` plays on from what the element was set up for (same item, same timeline). */
+	#continues(st: Scheduled, at: number): boolean {
+		const p = this.#positioned;
+		if (!p || p.itemId !== st.itemId || p.paused || !this.#current || this.#current.paused) {
+			return false;
+		}
+		if (Math.abs(timelinePosition(p, at) - timelinePosition(st, at)) > CONTINUITY_MS) return false;
+		this.#positioned = st;
+		return true;
+	}
+
+	/** Starts or seeks the element so that it is at `st`'s position at server time `at`. */
+	#position(st: Scheduled, at: number): void {
+		const el = this.#element(st.track!.streamUrl);
+		this.#current = el;
+		this.#positioned = st;
+		el.currentTime = timelinePosition(st, at) / 1000;
 		el.playbackRate = 1;
-		this.#controller.noteSeek(expected);
+		this.#controller.noteSeek();
+		if (!el.paused || this.#starting) return;
+		this.#starting = true;
 		el.play().then(
 			() => {
 				this.#starting = false;
@@ -221,10 +247,30 @@ export class RoomPlayer {
 			},
 			(err: unknown) => {
 				this.#starting = false;
+				this.#positioned = null;
 				// Autoplay policy: only a gesture can start audio; the UI asks for one.
 				if (err instanceof DOMException && err.name === 'NotAllowedError') this.status = 'blocked';
 			}
 		);
+	}
+
+	/** Paused, stopped or between tracks: the element rests at the timeline's position. */
+	#hold(st: Scheduled, now: number): void {
+		this.driftMs = null;
+		this.#positioned = null;
+		if (!st.itemId || !st.track) {
+			this.#stopAll();
+			this.status = st.paused ? 'idle' : 'waiting';
+			return;
+		}
+		const el = this.#element(st.track.streamUrl);
+		this.#current = el;
+		if (!el.paused) el.pause();
+		const expected = Math.min(timelinePosition(st, now), st.track.durationMs);
+		if (Math.abs(el.currentTime * 1000 - expected) > PAUSED_TOLERANCE_MS) {
+			el.currentTime = expected / 1000;
+		}
+		this.status = st.paused ? 'paused' : 'waiting';
 	}
 
 	/** Wakes exactly at the next pending anchor, so scheduled starts are not late by a tick. */
@@ -234,7 +280,8 @@ export class RoomPlayer {
 		if (now === null) return;
 		const pending = this.#states.filter((s) => s.anchorMs > now);
 		if (pending.length === 0) return;
-		const at = Math.min(...pending.map((s) => s.anchorMs));
+		// Early by this device's start latency, so what starts at the anchor is heard at the anchor.
+		const at = Math.min(...pending.map((s) => s.anchorMs)) - this.#controller.seekLatencyMs;
 		this.#wake = setTimeout(
 			() => {
 				this.tick();

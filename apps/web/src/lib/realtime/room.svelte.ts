@@ -99,8 +99,8 @@ export async function sendMutation<E extends Mutations>(
 
 /**
  * One room as this client sees it: the snapshot from `room:join`, kept current by the room's
- * broadcasts. Versioned broadcasts are applied in order: older or equal versions are ignored,
- * the next one is applied; after a gap, full-state events (queue, members, room, playback) are
+ * broadcasts. Versioned broadcasts are applied in order: older versions are ignored, the same
+ * version again (one mutation, several events) and the next one are applied; after a gap, full-state events (queue, members, room, playback) are
  * applied anyway and `room:sync` fetches whatever else was missed (chat).
  */
 export class RoomState {
@@ -115,6 +115,8 @@ export class RoomState {
 	members = $state<RoomMemberInfo[]>([]);
 	queue = $state<QueueItem[]>([]);
 	playback = $state<PlaybackState | null>(null);
+	/** The room version the playback state belongs to (the player orders scheduled states by it). */
+	playbackVersion = $state(0);
 	chat = $state<ChatMessage[]>([]);
 	version = $state(0);
 	reactions = $state<FloatingReaction[]>([]);
@@ -271,6 +273,7 @@ export class RoomState {
 		this.members = snap.members;
 		this.queue = snap.queue;
 		this.playback = snap.playback;
+		this.playbackVersion = snap.version;
 		this.chat = snap.chat;
 		this.version = snap.version;
 		this.#maxSeen = Math.max(this.#maxSeen, snap.version);
@@ -289,7 +292,12 @@ export class RoomState {
 		// Noted even while joining: an event sent between the snapshot and its ack is newer than
 		// the snapshot, and the join then syncs once more to get it.
 		this.#maxSeen = Math.max(this.#maxSeen, v);
-		if (!this.#joined || v <= this.version) return;
+		if (!this.#joined || v < this.version) return;
+		// One mutation may send several events at one version (a skip: playback and queue).
+		if (v === this.version) {
+			if (full) apply();
+			return;
+		}
 		if (v === this.version + 1) {
 			apply();
 			this.version = v;
@@ -331,6 +339,7 @@ export class RoomState {
 	}) =>
 		this.#versioned(e, true, () => {
 			this.playback = e.playback;
+			this.playbackVersion = e.version;
 			this.#snapshotOffsetMs = e.serverTime - Date.now();
 		});
 
