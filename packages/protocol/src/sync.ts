@@ -3,9 +3,9 @@
 import type { PlaybackState } from './rooms.ts';
 
 /** Inside this |drift| nothing is corrected (measurement noise, inaudible). */
-export const DRIFT_DEAD_ZONE_MS = 3;
+export const DRIFT_DEAD_ZONE_MS = 2;
 /** Once corrected, hold still until drift leaves this wider band (no hunting at the edge). */
-export const DRIFT_RESUME_MS = 6;
+export const DRIFT_RESUME_MS = 4;
 /** Never audible: Chromium keeps the pitch, and a few percent is below what ears notice. */
 export const MAX_RATE_DELTA = 0.04;
 /** Proportional gain: the drift is worked off over about this long. */

@@ -198,7 +198,9 @@ export class RoomPlayer {
 			return;
 		}
 		if (el.paused) {
-			if (!this.#starting) this.#position(current, now + lead);
+			// An element that ended (its file a few ms shorter than the tags said) stays ended:
+			// restarting it would replay its start. The next item's anchor takes over.
+			if (!this.#starting && !el.ended) this.#position(current, now + lead);
 			return;
 		}
 		// currentTime and the server clock are read back to back: one instant.
