@@ -68,11 +68,12 @@ export function createApp(deps: AppDeps): RealtimeApp {
 
 	const metrics = createMetrics(io);
 
+	const peersReachable = () => redis?.pub.status === 'ready' && redis.sub.status === 'ready';
 	// Fails fast while Redis is down (no offline queue) so the limiter falls back to memory.
 	const limiterRedis = redis?.pub.duplicate({ enableOfflineQueue: false, maxRetriesPerRequest: 0 });
 	limiterRedis?.on('error', () => {}); // the adapter's clients already log Redis trouble
 	const features = createRoomFeatures(
-		new RoomContext(db, io, redis !== undefined, logger.child({ module: 'rooms' })),
+		new RoomContext(db, io, peersReachable, logger.child({ module: 'rooms' })),
 		createEventLimiter({ ...DEFAULT_EVENT_LIMITS, ...deps.eventLimits }, limiterRedis),
 		logger.child({ module: 'rooms' })
 	);
@@ -101,7 +102,7 @@ export function createApp(deps: AppDeps): RealtimeApp {
 	io.use(sessionMiddleware(sessions, logger.child({ module: 'handshake' })));
 	io.on('connection', (socket) => {
 		rejectUnknownEvents(socket);
-		registerPresence(io, socket, logger.child({ module: 'presence' }));
+		registerPresence(io, socket, logger.child({ module: 'presence' }), peersReachable);
 		registerClockHandlers(socket, logger.child({ module: 'clock' }));
 		registerRoomHandlers(socket, features);
 	});

@@ -67,8 +67,16 @@ export async function startNode(
 		url: `http://127.0.0.1:${port}`,
 		async stop() {
 			await app.close();
-			// quit() waits for a Redis that may be down (fault tests): then just drop the link.
+			// A client still reconnecting after a Redis restart (fault tests) gets a moment to come
+			// back: dropping it with commands pending (the adapter's unsubscribes) rejects them
+			// where nobody listens. quit() would wait forever for a Redis that stays down.
 			for (const c of redis ? [redis.pub, redis.sub] : []) {
+				if (c.status !== 'ready') {
+					await new Promise<void>((resolve) => {
+						const timer = setTimeout(resolve, 3_000);
+						c.once('ready', () => (clearTimeout(timer), resolve()));
+					});
+				}
 				if (c.status === 'ready') await c.quit().catch(() => c.disconnect());
 				else c.disconnect();
 			}

@@ -109,11 +109,8 @@ export interface ServerToClientEvents {
  */
 export interface InterServerEvents {
 	'queue:changed': (payload: QueueChanged) => void;
-	/** Each node answers with its own sockets in the room: [userId, presence] pairs. */
-	'presence:query': (
-		roomId: string,
-		reply: (entries: [string, PresenceStatusData][]) => void
-	) => void;
+	/** Each node answers with its own sockets in the room. */
+	'presence:query': (roomId: string, reply: (entries: PresenceEntry[]) => void) => void;
 }
 
 export interface QueueChanged {
@@ -138,6 +135,8 @@ export interface SocketData {
 }
 
 export type PresenceStatusData = 'joined' | 'listening' | 'away';
+/** One socket in a room: user, presence, and its reported clock round trip (ms). */
+export type PresenceEntry = [userId: string, presence: PresenceStatusData, rttMs: number | null];
 
 export const CLIENT_EVENTS = [
 	'clock:ping',

@@ -10,7 +10,6 @@ import {
 } from '@chorus/protocol';
 import { serverNowMs } from '../clock/clock.handlers.ts';
 import type { Actor, MutationCtx, RoomContext } from '../rooms/room.context.ts';
-import { roomKey } from '../rooms/fanout.ts';
 import { loadQueue, loadRoom, type RoomRow, type Tx } from '../rooms/room.store.ts';
 
 /** Starts are scheduled this far ahead so every listener can begin at the same server instant. */
@@ -77,8 +76,8 @@ export class PlaybackService {
 	 * first (their reported round trip, twice over for jitter), never less than START_LEAD_MS.
 	 */
 	async #leadMs(roomId: string): Promise<number> {
-		const sockets = await this.rooms.io.in(roomKey(roomId)).fetchSockets();
-		const slowest = Math.max(0, ...sockets.map((s) => s.data.rttMs ?? 0));
+		const sockets = await this.rooms.roomSockets(roomId);
+		const slowest = Math.max(0, ...sockets.map(([, , rtt]) => rtt ?? 0));
 		return Math.min(MAX_LEAD_MS, Math.max(START_LEAD_MS, 100 + 2 * slowest));
 	}
 

@@ -26,12 +26,16 @@ export class Fanout {
 	/** roomId -> userId -> votes, for users with a socket in the room on this node. */
 	readonly #votes = new Map<string, Map<string, UserVotes>>();
 
-	readonly #clustered: boolean;
+	readonly #peersReachable: () => boolean;
 
-	/** `clustered`: other nodes exist behind an adapter (the in-memory one cannot serverSideEmit). */
-	constructor(io: ChorusServer, clustered: boolean) {
+	/**
+	 * `peersReachable`: other nodes can be reached through the adapter right now (never with the
+	 * in-memory adapter, which cannot serverSideEmit; not while Redis is down: nodes that miss
+	 * an update see a version gap on the next one and resync).
+	 */
+	constructor(io: ChorusServer, peersReachable: () => boolean) {
 		this.#io = io;
-		this.#clustered = clustered;
+		this.#peersReachable = peersReachable;
 		io.on('queue:changed', (changed) => this.#deliverQueue(changed));
 	}
 
@@ -52,7 +56,7 @@ export class Fanout {
 			...(vote ? { vote } : {})
 		};
 		this.#deliverQueue(changed);
-		if (this.#clustered) this.#io.serverSideEmit('queue:changed', changed);
+		if (this.#peersReachable()) this.#io.serverSideEmit('queue:changed', changed);
 	}
 
 	/** Remembers a user's votes as of a snapshot taken at `version`. */

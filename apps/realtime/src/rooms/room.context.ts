@@ -9,10 +9,12 @@ import {
 	skipVotesNeeded,
 	type Permission,
 	type PlaybackState,
+	type PresenceEntry,
 	type PresenceStatus,
 	type RoomMemberInfo,
 	type RoomSnapshot,
-	type ServerToClientEvents
+	type ServerToClientEvents,
+	type SocketData
 } from '@chorus/protocol';
 import { serverNowMs } from '../clock/clock.handlers.ts';
 import type { ChorusServer } from '../lib/handler.ts';
@@ -43,6 +45,11 @@ export const forbidden = (message = 'You are not a member of this room') =>
 	new AppError('FORBIDDEN', message);
 
 const PRESENCE_QUERY_TIMEOUT_MS = 1_000;
+
+const entry = (data: SocketData, roomId: string): PresenceEntry[] => {
+	const status = data.rooms?.[roomId];
+	return status ? [[data.userId, status, data.rttMs ?? null]] : [];
+};
 
 /** Rejects after `ms`; the losing promise's own rejection is swallowed, not left unhandled. */
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
@@ -90,59 +97,58 @@ export class RoomContext {
 	readonly fanout: Fanout;
 	readonly log: Logger;
 
-	readonly #clustered: boolean;
+	readonly #peersReachable: () => boolean;
 
-	constructor(db: Db, io: ChorusServer, clustered: boolean, log: Logger) {
+	constructor(db: Db, io: ChorusServer, peersReachable: () => boolean, log: Logger) {
 		this.db = db;
 		this.io = io;
-		this.fanout = new Fanout(io, clustered);
+		this.fanout = new Fanout(io, peersReachable);
 		this.log = log;
-		this.#clustered = clustered;
-		io.on('presence:query', (roomId, reply) => reply(this.localPresence(roomId)));
+		this.#peersReachable = peersReachable;
+		io.on('presence:query', (roomId, reply) => reply(this.localSockets(roomId)));
 	}
 
 	/**
-	 * Who is in the room right now, across every node, with their best presence. Each node
-	 * answers for its own sockets with a compact list (fetchSockets would ship every socket's
+	 * Every socket in the room across all nodes, as [userId, presence, rttMs] entries. Each node
+	 * answers for its own sockets with this compact list (fetchSockets would ship every socket's
 	 * handshake); if a node does not answer in time (it just died), fetchSockets decides.
 	 */
-	async presence(roomId: string): Promise<Map<string, PresenceStatus>> {
-		const out = new Map<string, PresenceStatus>();
-		const merge = (entries: [string, PresenceStatus][]) => {
-			for (const [userId, status] of entries) {
-				const current = out.get(userId);
-				if (!current || PRESENCE_RANK[status] > PRESENCE_RANK[current]) out.set(userId, status);
-			}
-		};
-		merge(this.localPresence(roomId));
-		if (!this.#clustered) return out;
+	async roomSockets(roomId: string): Promise<PresenceEntry[]> {
+		const local = this.localSockets(roomId);
+		// Single node, or Redis is down: only this node's sockets can be known.
+		if (!this.#peersReachable()) return local;
 		try {
 			const replies = await withTimeout(
 				this.io.serverSideEmitWithAck('presence:query', roomId),
 				PRESENCE_QUERY_TIMEOUT_MS
 			);
-			for (const entries of replies) merge(entries);
-			return out;
+			return [...local, ...replies.flat()];
 		} catch {
-			out.clear();
-			for (const s of await this.io.in(roomKey(roomId)).fetchSockets()) {
-				const status = s.data.rooms?.[roomId];
-				if (status) merge([[s.data.userId, status]]);
-			}
-			return out;
+			const sockets = await withTimeout(
+				this.io.in(roomKey(roomId)).fetchSockets(),
+				PRESENCE_QUERY_TIMEOUT_MS
+			).catch(() => []);
+			return sockets.flatMap((s) => entry(s.data, roomId));
 		}
 	}
 
-	/** This node's sockets in the room: [userId, presence] pairs. */
-	localPresence(roomId: string): [string, PresenceStatus][] {
-		const ids = this.io.of('/').adapter.rooms.get(roomKey(roomId));
-		const out: [string, PresenceStatus][] = [];
-		for (const id of ids ?? []) {
-			const data = this.io.of('/').sockets.get(id)?.data;
-			const status = data?.rooms?.[roomId];
-			if (data && status) out.push([data.userId, status]);
+	/** Who is in the room right now, across every node, with their best presence. */
+	async presence(roomId: string): Promise<Map<string, PresenceStatus>> {
+		const out = new Map<string, PresenceStatus>();
+		for (const [userId, status] of await this.roomSockets(roomId)) {
+			const current = out.get(userId);
+			if (!current || PRESENCE_RANK[status] > PRESENCE_RANK[current]) out.set(userId, status);
 		}
 		return out;
+	}
+
+	/** This node's sockets in the room. */
+	localSockets(roomId: string): PresenceEntry[] {
+		const ids = this.io.of('/').adapter.rooms.get(roomKey(roomId));
+		return [...(ids ?? [])].flatMap((id) => {
+			const data = this.io.of('/').sockets.get(id)?.data;
+			return data ? entry(data, roomId) : [];
+		});
 	}
 
 	async members(tx: Tx, roomId: string, present?: Map<string, PresenceStatus>) {
