@@ -47,6 +47,7 @@ export const SETTLE_READINGS = 2;
 export const SETTLE_RESEEK_MS = 20;
 /** ...at most this many times per event (a device that never lands must not seek forever). */
 export const SETTLE_MAX_RESEEKS = 2;
+export const INITIAL_SEEK_LATENCY_MS = 60;
 /** Upper bound of the learned start/seek latency. */
 export const MAX_SEEK_LATENCY_MS = 300;
 
@@ -65,7 +66,8 @@ export const MAX_SEEK_LATENCY_MS = 300;
 export class DriftController {
 	#correcting = false;
 	#farReadings = 0;
-	#seekLatencyMs = 0;
+	/** Starts with a typical browser's (Chromium lands ~60-120 ms late); learned from there. */
+	#seekLatencyMs = INITIAL_SEEK_LATENCY_MS;
 	#learned = 0;
 	/** Readings still to see advancing before the last start/seek counts as settled. */
 	#settling = 0;

@@ -20,6 +20,8 @@ const DRIFT_DISPLAY_ALPHA = 0.3;
 const MAX_STATES = 6;
 /** Two states whose positions differ by less than this are one continuous timeline. */
 const CONTINUITY_MS = 5;
+/** An unbuffered element is fetched from this far ahead of the room, to start there. */
+const PRIME_AHEAD_MS = 1_000;
 
 export type RoomPlayerStatus = 'idle' | 'waiting' | 'playing' | 'paused' | 'blocked' | 'remote';
 
@@ -58,6 +60,8 @@ export class RoomPlayer {
 	// eslint-disable-next-line svelte/prefer-svelte-reactivity
 	#elements = new Map<string, HTMLAudioElement>();
 	#current: HTMLAudioElement | null = null;
+	/** Elements fetching data before their first start. */
+	#priming = new WeakSet<HTMLAudioElement>();
 	/** The state the current element was last started or sought for. */
 	#positioned: Scheduled | null = null;
 	#starting = false;
@@ -236,6 +240,17 @@ export class RoomPlayer {
 	#position(st: Scheduled, at: number): void {
 		const el = this.#element(st.track!.streamUrl);
 		this.#current = el;
+		if (el.paused && el.readyState < HTMLMediaElement.HAVE_FUTURE_DATA) {
+			// Not buffered yet (a late join): fetch around where the room will be in a moment and
+			// start once data is there; starting now would stall and land far behind.
+			if (!this.#priming.has(el)) {
+				this.#priming.add(el);
+				el.currentTime = (timelinePosition(st, at) + PRIME_AHEAD_MS) / 1000;
+			}
+			this.status = 'waiting';
+			return;
+		}
+		this.#priming.delete(el);
 		this.#positioned = st;
 		el.currentTime = timelinePosition(st, at) / 1000;
 		el.playbackRate = 1;
