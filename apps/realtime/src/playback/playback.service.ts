@@ -61,24 +61,27 @@ export class PlaybackService {
 				playbackPaused: next ? false : m.room.paused
 			}
 		});
-		m.effects.push({ kind: 'playback' }, { kind: 'queue', items: [] });
+		m.effects.push({ kind: 'playback' }, { kind: 'queue' });
 	}
 
-	async #state(m: MutationCtx): Promise<{ playback: PlaybackState }> {
-		if (!m.effects.some((e) => e.kind === 'playback')) m.effects.push({ kind: 'playback' });
+	async #state(m: MutationCtx, presentCount: number): Promise<{ playback: PlaybackState }> {
+		m.effects.push({ kind: 'playback' });
 		const room = (await loadRoom(m.tx, m.room.id))!;
-		const present = await this.rooms.presence(m.room.id);
-		return { playback: await this.rooms.playback(m.tx, room, present.size) };
+		return { playback: await this.rooms.playback(m.tx, room, presentCount) };
 	}
 
 	/**
-	 * How far ahead a command is scheduled: enough for the slowest member present to hear of it
-	 * first (their reported round trip, twice over for jitter), never less than START_LEAD_MS.
+	 * Who is present, and how far ahead a command is scheduled: enough for the slowest member
+	 * present to hear of it first (their reported round trip, twice over for jitter), never less
+	 * than START_LEAD_MS. One cross-node query answers both.
 	 */
-	async #leadMs(roomId: string): Promise<number> {
+	async #audience(roomId: string): Promise<{ present: Set<string>; leadMs: number }> {
 		const sockets = await this.rooms.roomSockets(roomId);
 		const slowest = Math.max(0, ...sockets.map(([, , rtt]) => rtt ?? 0));
-		return Math.min(MAX_LEAD_MS, Math.max(START_LEAD_MS, 100 + 2 * slowest));
+		return {
+			present: new Set(sockets.map(([userId]) => userId)),
+			leadMs: Math.min(MAX_LEAD_MS, Math.max(START_LEAD_MS, 100 + 2 * slowest))
+		};
 	}
 
 	/** A control command: permission, then (anchor, position, paused) effective at now + lead. */
@@ -87,11 +90,11 @@ export class PlaybackService {
 		p: PlaybackCommand,
 		change: (m: MutationCtx, at: number) => Promise<void>
 	) {
-		const lead = await this.#leadMs(p.roomId);
+		const { present, leadMs } = await this.#audience(p.roomId);
 		return this.rooms.mutate(actor, p.roomId, p.mutationId, async (m) => {
 			m.require('playback:control');
-			await change(m, serverNowMs() + lead);
-			return this.#state(m);
+			await change(m, serverNowMs() + leadMs);
+			return this.#state(m, present.size);
 		});
 	}
 
@@ -173,7 +176,7 @@ export class PlaybackService {
 					playbackPaused: false
 				}
 			});
-			m.effects.push({ kind: 'queue', items: [] });
+			m.effects.push({ kind: 'queue' });
 		});
 	}
 
@@ -220,8 +223,7 @@ export class PlaybackService {
 
 	/** Everyone may vote; the track goes at the threshold, or at once when its adder asks. */
 	async skipVote(actor: Actor, p: SkipVote): Promise<SkipResult> {
-		const present = await this.rooms.presence(p.roomId);
-		const lead = await this.#leadMs(p.roomId);
+		const { present, leadMs } = await this.#audience(p.roomId);
 		return this.rooms.mutate(actor, p.roomId, p.mutationId, async (m) => {
 			if (m.room.currentItemId !== p.itemId) {
 				throw new AppError('CONFLICT', 'That track is no longer playing');
@@ -241,7 +243,7 @@ export class PlaybackService {
 				m.room.settings.skipThresholdPercent
 			);
 			const skipped = item.addedBy === m.userId || votes >= needed;
-			if (skipped) await this.advance(m, 'skipped', serverNowMs() + lead);
+			if (skipped) await this.advance(m, 'skipped', serverNowMs() + leadMs);
 			else m.effects.push({ kind: 'playback' });
 			return { skipped, votes, needed };
 		});

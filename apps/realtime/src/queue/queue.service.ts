@@ -65,7 +65,7 @@ export class QueueService {
 				ON CONFLICT DO NOTHING RETURNING id`;
 			if (!rows[0]) throw new AppError('CONFLICT', 'This track is already in the queue');
 			const item = (await loadItem(m.tx, m.room.id, rows[0].id))!;
-			m.effects.push({ kind: 'queue', items: [] });
+			m.effects.push({ kind: 'queue' });
 			await this.playback.startIfIdle(m);
 			return { item: withVote(item, 0) };
 		});
@@ -80,7 +80,7 @@ export class QueueService {
 				where: { id: item.id },
 				data: { status: 'removed', statusAt: new Date(), pinRank: null }
 			});
-			m.effects.push({ kind: 'queue', items: [] });
+			m.effects.push({ kind: 'queue' });
 			return {};
 		});
 	}
@@ -96,7 +96,7 @@ export class QueueService {
 				m,
 				pinned.map((i) => i.id)
 			);
-			m.effects.push({ kind: 'queue', items: [] });
+			m.effects.push({ kind: 'queue' });
 			return {};
 		});
 	}
@@ -111,7 +111,7 @@ export class QueueService {
 			if (p.pinned) pinned.push(item.id);
 			else await m.tx.queueItem.update({ where: { id: item.id }, data: { pinRank: null } });
 			await this.#rank(m, pinned);
-			m.effects.push({ kind: 'queue', items: [] });
+			m.effects.push({ kind: 'queue' });
 			return {};
 		});
 	}
@@ -143,7 +143,6 @@ export class QueueService {
 			const updated = (await loadItem(m.tx, m.room.id, item.id))!;
 			m.effects.push({
 				kind: 'queue',
-				items: [],
 				vote: { userId: m.userId, itemId: item.id, value: p.value }
 			});
 			return { item: withVote(updated, p.value) };

@@ -62,13 +62,16 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 		})
 	]).finally(() => clearTimeout(timer));
 }
+/** Effects that carry a whole domain's state: rendering one twice would send it twice. */
+const STATE_EFFECTS = new Set<Effect['kind']>(['queue', 'members', 'playback']);
+
 const PRESENCE_RANK: Record<PresenceStatus, number> = { listening: 3, joined: 2, away: 1 };
 
 /** Something to send once the transaction committed. */
 export type Effect =
 	| {
 			kind: 'queue';
-			items: ItemRow[];
+			items?: ItemRow[];
 			vote?: { userId: string; itemId: string; value: -1 | 0 | 1 };
 	  }
 	| { kind: 'room'; event: keyof ServerToClientEvents; payload: unknown }
@@ -293,9 +296,21 @@ export class RoomContext {
 		return outcome !== null;
 	}
 
-	/** Writes the version; state broadcasts are rendered in the transaction, at that version. */
+	/**
+	 * Writes the version; state broadcasts are rendered in the transaction, at that version.
+	 * Each state (queue, members, playback) goes out once per mutation, however many of its
+	 * steps asked for it (adding a track may also start playback, which touches the queue).
+	 */
 	async #render(tx: Tx, ctx: MutationCtx): Promise<void> {
 		ctx.room = await commitVersion(tx, ctx.room.id, ctx.version);
+		const seen = new Set<Effect['kind']>();
+		const once = ctx.effects.filter((e) => {
+			if (!STATE_EFFECTS.has(e.kind)) return true;
+			if (seen.has(e.kind)) return false;
+			seen.add(e.kind);
+			return true;
+		});
+		ctx.effects.splice(0, ctx.effects.length, ...once);
 		for (const e of ctx.effects) {
 			if (e.kind === 'queue') e.items = await loadQueue(tx, ctx.room);
 			else if (e.kind === 'members') e.rows = await loadMembers(tx, ctx.room.id);
@@ -305,24 +320,27 @@ export class RoomContext {
 
 	async #apply(roomId: string, room: RoomRow, effects: Effect[]): Promise<void> {
 		const version = room.version;
+		// Live presence, asked of the other nodes at most once per mutation.
+		let present: Promise<Map<string, PresenceStatus>> | undefined;
+		const presence = () => (present ??= this.presence(roomId));
 		for (const e of effects) {
 			try {
 				switch (e.kind) {
 					case 'queue':
-						this.fanout.publishQueue(roomId, version, e.items, e.vote);
+						this.fanout.publishQueue(roomId, version, e.items!, e.vote);
 						break;
 					case 'room':
 						this.io.to(roomKey(roomId)).emit(e.event, e.payload as never);
 						break;
 					case 'members': {
-						const present = await this.presence(roomId);
+						const present = await presence();
 						const members = e.rows!.map((m) => ({ ...m, presence: present.get(m.userId) ?? null }));
 						this.io.to(roomKey(roomId)).emit('members:updated', { roomId, version, members });
 						break;
 					}
 					case 'playback': {
 						// Presence (live, not versioned) decides the skip threshold.
-						const present = await this.presence(roomId);
+						const present = await presence();
 						const playback = {
 							...e.state!,
 							skipNeeded: skipVotesNeeded(present.size, room.settings.skipThresholdPercent)

@@ -43,7 +43,7 @@ export class RoomService {
 			const room = roomInfo((await loadRoom(m.tx, m.room.id))!);
 			m.effects.push({ kind: 'room', event: 'room:updated', payload: roomUpdated(m, room) });
 			// Fair rotation changes the order; the add policy and controls change permissions.
-			m.effects.push({ kind: 'queue', items: [] }, { kind: 'members' });
+			m.effects.push({ kind: 'queue' }, { kind: 'members' });
 			return { room };
 		});
 	}
