@@ -4,3 +4,4 @@ export * from './events.ts';
 export * from './schemas.ts';
 export * from './rooms.ts';
 export * from './sync.ts';
+export * from './urls.ts';

@@ -9,7 +9,7 @@ import type {
 	RoomRole,
 	RoomSettings
 } from '@chorus/protocol';
-import { orderQueue } from '@chorus/protocol';
+import { orderQueue, trackUrls } from '@chorus/protocol';
 
 /** A transaction client or the root client: reads work on both. */
 export type Tx = Prisma.TransactionClient | Db;
@@ -240,15 +240,14 @@ export function queueTrack(t: {
 	durationMs: number;
 	coverSha256: string | null;
 }): QueueTrack {
-	const base = `/api/v1/tracks/${t.trackId}`;
-	const coverVersion = t.coverSha256 ? t.coverSha256.slice(0, 12) : 'placeholder';
+	const { coverUrl, streamUrl } = trackUrls(t.trackId, t.coverSha256);
 	return {
 		title: t.title,
 		artist: t.artist,
 		album: t.album,
 		durationMs: t.durationMs,
-		coverUrl: `${base}/cover?size=md&v=${coverVersion}`,
-		streamUrl: `${base}/stream`
+		coverUrl,
+		streamUrl
 	};
 }
 

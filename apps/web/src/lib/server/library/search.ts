@@ -3,6 +3,7 @@
 // verbatim, or the planner cannot use the index; scoring uses the inlined body of chorus_fold(),
 // which gives the same text without the per-call cost of a SQL function (~1 µs a row each).
 import { Prisma } from '@chorus/db';
+import { trackUrls } from '@chorus/protocol';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { cursorParam, encodeCursor, limitParam } from './paging.ts';
@@ -351,9 +352,8 @@ export async function searchTracks(
 
 // ---- Suggest ----------------------------------------------------------------------------------
 
-/** Same URL as toTrackJson() in tracks.ts builds (the version changes with the cover). */
 export const coverUrlFor = (trackId: string, coverSha256: string | null) =>
-	`/api/v1/tracks/${trackId}/cover?size=md&v=${coverSha256 ? coverSha256.slice(0, 12) : 'placeholder'}`;
+	trackUrls(trackId, coverSha256).coverUrl;
 
 export const suggestResponseSchema = z.object({
 	tracks: z.array(

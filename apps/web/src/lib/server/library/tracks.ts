@@ -1,5 +1,6 @@
 import type { SessionUser } from '@chorus/auth';
 import { Prisma, type Db } from '@chorus/db';
+import { trackUrls } from '@chorus/protocol';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { ApiError } from '../api/errors.ts';
@@ -81,9 +82,6 @@ export function albumIdFor(t: {
 }
 
 export function toTrackJson(t: TrackRow, likedByMe = false): TrackJson {
-	const base = `/api/v1/tracks/${t.id}`;
-	// The cover URL changes with the cover, so browsers may cache each one for good.
-	const coverVersion = t.coverSha256 ? t.coverSha256.slice(0, 12) : 'placeholder';
 	return {
 		id: t.id,
 		ownerId: t.ownerId,
@@ -103,9 +101,7 @@ export function toTrackJson(t: TrackRow, likedByMe = false): TrackJson {
 		channels: t.channels,
 		sizeBytes: Number(t.sizeBytes),
 		sha256: t.blobSha256,
-		coverUrl: `${base}/cover?size=md&v=${coverVersion}`,
-		waveformUrl: `${base}/waveform`,
-		streamUrl: `${base}/stream`,
+		...trackUrls(t.id, t.coverSha256),
 		visibility: t.visibility,
 		processingStatus: t.processingStatus,
 		createdAt: t.createdAt.toISOString(),
