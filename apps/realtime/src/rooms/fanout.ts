@@ -80,10 +80,6 @@ export class Fanout {
 		if (room?.size === 0) this.#votes.delete(roomId);
 	}
 
-	myVote(roomId: string, userId: string, itemId: string): -1 | 0 | 1 {
-		return this.#votes.get(roomId)?.get(userId)?.byItem.get(itemId)?.value ?? 0;
-	}
-
 	#deliverQueue(changed: QueueChanged): void {
 		const room = this.#votes.get(changed.roomId);
 		if (changed.vote && room) {

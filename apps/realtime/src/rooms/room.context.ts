@@ -62,6 +62,11 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 		})
 	]).finally(() => clearTimeout(timer));
 }
+const withPresence = (
+	rows: Omit<RoomMemberInfo, 'presence'>[],
+	present: Map<string, PresenceStatus>
+): RoomMemberInfo[] => rows.map((m) => ({ ...m, presence: present.get(m.userId) ?? null }));
+
 /** Effects that carry a whole domain's state: rendering one twice would send it twice. */
 const STATE_EFFECTS = new Set<Effect['kind']>(['queue', 'members', 'playback']);
 
@@ -154,12 +159,8 @@ export class RoomContext {
 		});
 	}
 
-	async members(tx: Tx, roomId: string, present?: Map<string, PresenceStatus>) {
-		const [rows, presence] = await Promise.all([
-			loadMembers(tx, roomId),
-			present ? Promise.resolve(present) : this.presence(roomId)
-		]);
-		return rows.map((m): RoomMemberInfo => ({ ...m, presence: presence.get(m.userId) ?? null }));
+	async members(tx: Tx, roomId: string, present: Map<string, PresenceStatus>) {
+		return withPresence(await loadMembers(tx, roomId), present);
 	}
 
 	async playback(tx: Tx, room: RoomRow, presentCount: number): Promise<PlaybackState> {
@@ -333,8 +334,7 @@ export class RoomContext {
 						this.io.to(roomKey(roomId)).emit(e.event, e.payload as never);
 						break;
 					case 'members': {
-						const present = await presence();
-						const members = e.rows!.map((m) => ({ ...m, presence: present.get(m.userId) ?? null }));
+						const members = withPresence(e.rows!, await presence());
 						this.io.to(roomKey(roomId)).emit('members:updated', { roomId, version, members });
 						break;
 					}

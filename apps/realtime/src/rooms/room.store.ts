@@ -232,7 +232,7 @@ export interface ItemRow extends Omit<QueueItem, 'myVote'> {
 	status: string;
 }
 
-export function queueTrack(t: {
+function queueTrack(t: {
 	trackId: string;
 	title: string;
 	artist: string;
