@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dbmate } from '../scripts/lib/migrate.ts';
 import { testDatabase } from '../scripts/lib/postgres.ts';
+import { startMailCatcher } from './mail-catcher.ts';
+import { startOAuthProvider } from './oauth-provider.ts';
 import { startWeb, type StartedProcess } from './servers.ts';
 
 /** Small, so size-limit tests stay fast. */
@@ -15,6 +17,9 @@ const UPLOAD_MAX_BYTES = 6 * 1024 * 1024;
 export default async function setup(project: TestProject) {
 	const db = await testDatabase('int');
 	const dataDir = await mkdtemp(join(tmpdir(), 'chorus-int-data-'));
+	const mailDir = join(dataDir, 'mail');
+	const mail = await startMailCatcher(mailDir);
+	const oauth = await startOAuthProvider();
 	let web: StartedProcess | undefined;
 	try {
 		await dbmate(db.url, ['up'], true);
@@ -31,7 +36,10 @@ export default async function setup(project: TestProject) {
 			RATE_LIMIT_REGISTER_PER_IP: String(rateLimits.registerPerIp),
 			RATE_LIMIT_INVITE_PER_IP: String(rateLimits.invitePerIp),
 			DATA_DIR: dataDir,
-			UPLOAD_MAX_BYTES: String(UPLOAD_MAX_BYTES)
+			UPLOAD_MAX_BYTES: String(UPLOAD_MAX_BYTES),
+			SECRETS_KEY: randomBytes(32).toString('base64'),
+			SMTP_URL: mail.url,
+			...oauth.env
 		});
 		project.provide('databaseUrl', db.url);
 		project.provide('redisUrl', process.env.REDIS_URL ?? null);
@@ -39,8 +47,13 @@ export default async function setup(project: TestProject) {
 		project.provide('rateLimits', rateLimits);
 		project.provide('dataDir', dataDir);
 		project.provide('uploadMaxBytes', UPLOAD_MAX_BYTES);
+		project.provide('mailDir', mailDir);
+		// startWeb sets ORIGIN to the server's own URL; links must use it, never the Host header.
+		project.provide('publicOrigin', web.url);
+		project.provide('oauthProviderUrl', oauth.url);
 	} catch (err) {
 		await web?.stop();
+		await Promise.all([mail.stop(), oauth.stop()]);
 		await db.stop();
 		throw err;
 	}
@@ -50,6 +63,7 @@ export default async function setup(project: TestProject) {
 			console.error(`web server exited early (${web.child.exitCode}):\n${web.output()}`);
 		}
 		await web?.stop();
+		await Promise.all([mail.stop(), oauth.stop()]);
 		await db.stop();
 		await rm(dataDir, { recursive: true, force: true });
 	};

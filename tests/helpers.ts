@@ -17,6 +17,12 @@ declare module 'vitest' {
 		/** DATA_DIR of the shared web server (blobs/ and tmp/ inside). */
 		dataDir: string;
 		uploadMaxBytes: number;
+		/** Spool folder of the test SMTP server (tests/mail-catcher.ts). */
+		mailDir: string;
+		/** The web app's configured ORIGIN: links in mail and OAuth redirects use it. */
+		publicOrigin: string;
+		/** Base URL of the loopback OAuth/OIDC provider (tests/oauth-provider.ts). */
+		oauthProviderUrl: string;
 	}
 }
 

@@ -1,5 +1,6 @@
 // Starts the built apps as real processes for integration and e2e tests.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, repoRoot } from '../scripts/lib/postgres.ts';
@@ -73,6 +74,8 @@ export async function startWeb(
 		LOG_LEVEL: 'warn',
 		// Our routes enforce their own limits (UPLOAD_MAX_BYTES); adapter-node's default is 512K.
 		BODY_SIZE_LIMIT: '1G',
+		// Production refuses to start without one; each test server gets its own.
+		SECRETS_KEY: randomBytes(32).toString('base64'),
 		...env
 	});
 	await waitForHttp(`${url}/api/v1/health`, child, output).catch(async (e) => {

@@ -22,7 +22,15 @@ describe('POST /api/v1/auth/register', () => {
 		});
 		expect(res.status).toBe(201);
 		expect(res.body).toEqual({
-			user: { id: expect.any(String), email, displayName: 'Ann', isGuest: false }
+			user: {
+				id: expect.any(String),
+				email,
+				displayName: 'Ann',
+				isGuest: false,
+				emailVerified: false,
+				avatarUrl: null,
+				twoFactorEnabled: false
+			}
 		});
 		expect(res.body.user).not.toHaveProperty('passwordHash');
 		expect(res.setCookie).toMatch(/chorus_session=[a-z2-9]{24}\.[a-z2-9]{24}/);
@@ -285,7 +293,7 @@ describe('API hygiene', () => {
 		expect(site.status).toBe(403);
 		const same = await api('/api/v1/auth/register', {
 			json,
-			headers: { origin: inject('webUrl'), 'sec-fetch-site': 'same-origin' }
+			headers: { origin: inject('publicOrigin'), 'sec-fetch-site': 'same-origin' }
 		});
 		expect(same.status).toBe(201);
 	});
@@ -299,7 +307,7 @@ describe('API hygiene', () => {
 		expect((await form({ origin: 'https://evil.example' })).status).toBe(403);
 		expect((await form({ 'sec-fetch-site': 'cross-site' })).status).toBe(403);
 		// Same origin: the action runs, and the page comes back with its error message.
-		const same = await form({ origin: inject('webUrl'), 'sec-fetch-site': 'same-origin' });
+		const same = await form({ origin: inject('publicOrigin'), 'sec-fetch-site': 'same-origin' });
 		expect(same.status).not.toBe(403);
 		expect(JSON.stringify(same.body)).toContain('Wrong email or password');
 	});

@@ -26,7 +26,15 @@ describe('joining as a guest', () => {
 		const { room, res, guest } = await guestIn();
 		expect(res.body).toEqual({
 			room,
-			user: { id: expect.any(String), email: null, displayName: 'Gus', isGuest: true }
+			user: {
+				id: expect.any(String),
+				email: null,
+				displayName: 'Gus',
+				isGuest: true,
+				emailVerified: false,
+				avatarUrl: null,
+				twoFactorEnabled: false
+			}
 		});
 		// The same hardened cookie as sign-in.
 		expect(res.setCookie).toMatch(/chorus_session=[a-z2-9]{24}\.[a-z2-9]{24}/);
@@ -94,7 +102,15 @@ describe('POST /api/v1/account/claim', () => {
 		);
 		expect(res.status).toBe(200);
 		expect(res.body).toEqual({
-			user: { id: guest.user.id, email, displayName: 'Gus', isGuest: false }
+			user: {
+				id: guest.user.id,
+				email,
+				displayName: 'Gus',
+				isGuest: false,
+				emailVerified: false,
+				avatarUrl: null,
+				twoFactorEnabled: false
+			}
 		});
 		// The current session goes on, now as a full account.
 		const me = await api('/api/v1/me', { cookie: guest.cookie });
@@ -180,7 +196,7 @@ describe('POST /api/v1/account/claim', () => {
 			headers: {
 				'content-type': 'application/x-www-form-urlencoded',
 				accept: 'text/html',
-				origin: inject('webUrl')
+				origin: inject('publicOrigin')
 			}
 		});
 		expect(res.status).toBe(200);

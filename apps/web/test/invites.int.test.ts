@@ -25,7 +25,7 @@ describe('POST /api/v1/rooms/:id/invites', () => {
 		const before = Date.now();
 		const invite = await createInvite(host, room.id, { expiresInSec: 3600, maxUses: 5 });
 		expect(invite.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
-		expect(invite.url).toBe(`${inject('webUrl')}/invite/${invite.token}`);
+		expect(invite.url).toBe(`${inject('publicOrigin')}/invite/${invite.token}`);
 		expect(invite.maxUses).toBe(5);
 		const expires = Date.parse(invite.expiresAt!);
 		expect(expires).toBeGreaterThanOrEqual(before + 3600_000 - 1000);
@@ -78,7 +78,7 @@ describe('POST /api/v1/rooms/:id/invites', () => {
 			req.end('{}');
 		});
 		const { invite } = JSON.parse(body);
-		expect(invite.url).toBe(`${inject('webUrl')}/invite/${invite.token}`);
+		expect(invite.url).toBe(`${inject('publicOrigin')}/invite/${invite.token}`);
 	});
 
 	it.each([
@@ -378,7 +378,7 @@ describe('/invite/:token page', () => {
 				'content-type': 'application/x-www-form-urlencoded',
 				// A browser without JavaScript: a full page or a redirect, not the enhance JSON.
 				accept: 'text/html',
-				origin: inject('webUrl')
+				origin: inject('publicOrigin')
 			},
 			cookie: opts.cookie ?? null
 		});
@@ -432,7 +432,10 @@ describe('/invite/:token page', () => {
 			id: expect.any(String),
 			email: null,
 			displayName: 'Gina',
-			isGuest: true
+			isGuest: true,
+			emailVerified: false,
+			avatarUrl: null,
+			twoFactorEnabled: false
 		});
 	});
 

@@ -175,7 +175,15 @@ describe('room queue track access', () => {
 		const host: Person = {
 			cookie: owner.cookie,
 			email: '',
-			user: { id: owner.userId, displayName: 'Uploader', email: null, isGuest: false }
+			user: {
+				id: owner.userId,
+				displayName: 'Uploader',
+				email: null,
+				isGuest: false,
+				emailVerified: false,
+				avatarUrl: null,
+				twoFactorEnabled: false
+			}
 		};
 		const room = await createRoom(host, { name: 'Listening party' });
 		const member = await person('Member');

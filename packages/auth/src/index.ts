@@ -1,3 +1,4 @@
 export * from './password.ts';
 export * from './sessions.ts';
 export * from './tokens.ts';
+export * from './seal.ts';

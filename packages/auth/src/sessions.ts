@@ -24,7 +24,33 @@ export const DEFAULT_SESSION_POLICY: SessionPolicy = {
 	extendIntervalMs: 60 * 60 * 1000
 };
 
-export type SessionUser = Pick<User, 'id' | 'email' | 'displayName' | 'isGuest'>;
+export type SessionUser = Pick<
+	User,
+	| 'id'
+	| 'email'
+	| 'displayName'
+	| 'isGuest'
+	| 'emailVerifiedAt'
+	| 'avatarUpdatedAt'
+	| 'totpEnabledAt'
+>;
+
+const SESSION_USER_SELECT = {
+	id: true,
+	email: true,
+	displayName: true,
+	isGuest: true,
+	emailVerifiedAt: true,
+	avatarUpdatedAt: true,
+	totpEnabledAt: true
+} as const;
+
+export interface CreateSessionOptions {
+	/** The second factor was given (or the account has none to give). */
+	twoFactorVerified?: boolean;
+	/** Shorter life than the policy, e.g. for a session waiting for its second factor. */
+	maxAgeMs?: number;
+}
 
 export interface ValidatedSession {
 	session: Session;
@@ -63,11 +89,15 @@ export function createSessionService(db: Db, options: SessionServiceOptions = {}
 
 		async create(
 			userId: string,
-			meta: SessionMeta = {}
+			meta: SessionMeta = {},
+			options: CreateSessionOptions = {}
 		): Promise<{ token: string; session: Session }> {
 			const id = generateSecureRandomString();
 			const secret = generateSecureRandomString();
 			const createdAt = now();
+			const expiresAt = expiryFor(createdAt, createdAt);
+			if (options.maxAgeMs !== undefined)
+				expiresAt.setTime(Math.min(expiresAt.getTime(), createdAt.getTime() + options.maxAgeMs));
 			const session = await db.session.create({
 				data: {
 					id,
@@ -75,9 +105,10 @@ export function createSessionService(db: Db, options: SessionServiceOptions = {}
 					secretHash: hashSecret(secret),
 					createdAt,
 					lastSeenAt: createdAt,
-					expiresAt: expiryFor(createdAt, createdAt),
+					expiresAt,
 					userAgent: meta.userAgent?.slice(0, 512) ?? null,
-					ip: meta.ip ?? null
+					ip: meta.ip ?? null,
+					twoFactorVerified: options.twoFactorVerified ?? false
 				}
 			});
 			return { token: `${id}.${secret}`, session };
@@ -88,7 +119,7 @@ export function createSessionService(db: Db, options: SessionServiceOptions = {}
 			if (!parsed) return null;
 			const row = await db.session.findUnique({
 				where: { id: parsed.id },
-				include: { user: { select: { id: true, email: true, displayName: true, isGuest: true } } }
+				include: { user: { select: SESSION_USER_SELECT } }
 			});
 			if (!row) return null;
 			if (!constantTimeEqual(hashSecret(parsed.secret), row.secretHash)) return null;

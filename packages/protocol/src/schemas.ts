@@ -33,7 +33,12 @@ export const publicUserSchema = z.object({
 	/** Null for a guest account (joined from an invite with only a display name). */
 	email: z.string().nullable(),
 	displayName: z.string(),
-	isGuest: z.boolean()
+	isGuest: z.boolean(),
+	/** Unverified accounts work but are marked until the emailed link is followed. */
+	emailVerified: z.boolean(),
+	/** Versioned URL of the WebP avatar; null when none was uploaded. */
+	avatarUrl: z.string().nullable(),
+	twoFactorEnabled: z.boolean()
 });
 export type PublicUser = z.infer<typeof publicUserSchema>;
 

@@ -1,5 +1,6 @@
 import { dev } from '$app/environment';
 import { env as raw } from '$env/dynamic/private';
+import { parseSecretsKey } from '@chorus/auth';
 import { z } from 'zod';
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
@@ -36,10 +37,27 @@ const schema = z.object({
 	S3_SECRET_ACCESS_KEY: z.string().optional(),
 	S3_FORCE_PATH_STYLE: bool.default(true),
 	/** Set to false to run no background media processing in this process. */
-	MEDIA_WORKER: bool.default(true)
+	MEDIA_WORKER: bool.default(true),
+	/** 32 bytes (base64 or hex) sealing TOTP keys and provider tokens at rest. */
+	SECRETS_KEY: dev ? z.string().optional() : z.string({ message: 'required in production' }),
+	/** smtp(s)://user:pass@host:port; unset in development = mail goes to the log and /dev/mailbox. */
+	SMTP_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url().optional()),
+	MAIL_FROM: z.string().default('Chorus <no-reply@chorus.local>'),
+	/** Verification resends, reset requests and email changes per account (and per address) per hour. */
+	RATE_LIMIT_EMAIL_PER_ACCOUNT: positiveInt.default(5),
+	RATE_LIMIT_EMAIL_PER_IP: positiveInt.default(30),
+	/** Wrong second-factor codes (TOTP or recovery) per account per 15 minutes. */
+	RATE_LIMIT_TOTP_PER_ACCOUNT: positiveInt.default(5)
 });
 
-export type Env = z.infer<typeof schema> & { COOKIE_SECURE: boolean };
+export type Env = z.infer<typeof schema> & {
+	COOKIE_SECURE: boolean;
+	/** Parsed SECRETS_KEY; in development without one, a fixed key (dev data only). */
+	secretsKey: Uint8Array<ArrayBuffer>;
+};
+
+// Development only: lets `pnpm dev` run without setting up a secret. Production refuses to start.
+const DEV_SECRETS_KEY = 'Y2hvcnVzLWRldmVsb3BtZW50LW9ubHktc2VjcmV0cyE=';
 
 let parsed: Env | undefined;
 
@@ -51,6 +69,14 @@ export function getEnv(): Env {
 		const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
 		throw new Error(`Invalid environment for the web app:\n${lines.join('\n')}`);
 	}
-	parsed = { ...result.data, COOKIE_SECURE: result.data.COOKIE_SECURE ?? !dev };
+	let secretsKey: Uint8Array<ArrayBuffer>;
+	try {
+		secretsKey = parseSecretsKey(result.data.SECRETS_KEY ?? DEV_SECRETS_KEY);
+	} catch (err) {
+		throw new Error(
+			`Invalid environment for the web app:\n  SECRETS_KEY: ${(err as Error).message}`
+		);
+	}
+	parsed = { ...result.data, COOKIE_SECURE: result.data.COOKIE_SECURE ?? !dev, secretsKey };
 	return parsed;
 }

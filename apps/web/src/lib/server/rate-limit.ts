@@ -51,6 +51,23 @@ function build() {
 			name: 'invite-ip',
 			points: env.RATE_LIMIT_INVITE_PER_IP,
 			durationSec: 15 * 60
+		}),
+		/** Key: `<purpose>:<user id or email>`, so resends and resets have separate budgets. */
+		emailAccount: limiter({
+			name: 'email-account',
+			points: env.RATE_LIMIT_EMAIL_PER_ACCOUNT,
+			durationSec: 60 * 60
+		}),
+		emailIp: limiter({
+			name: 'email-ip',
+			points: env.RATE_LIMIT_EMAIL_PER_IP,
+			durationSec: 60 * 60
+		}),
+		/** Wrong TOTP / recovery codes, keyed by user id. */
+		totpAccount: limiter({
+			name: 'totp-account',
+			points: env.RATE_LIMIT_TOTP_PER_ACCOUNT,
+			durationSec: 15 * 60
 		})
 	};
 }

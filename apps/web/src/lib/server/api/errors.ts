@@ -15,7 +15,13 @@ export type ApiErrorCode =
 	| 'RANGE_NOT_SATISFIABLE'
 	| 'RATE_LIMITED'
 	| 'UNAVAILABLE'
-	| 'INTERNAL';
+	| 'INTERNAL'
+	// accounts: second factor, emailed tokens, OAuth
+	| 'TWO_FACTOR_REQUIRED'
+	| 'INVALID_CODE'
+	| 'INVALID_TOKEN'
+	| 'OAUTH_FAILED'
+	| 'NOT_CONFIGURED';
 
 export interface ApiIssue {
 	path: (string | number)[];

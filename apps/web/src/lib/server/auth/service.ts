@@ -2,7 +2,8 @@ import {
 	burnPasswordVerification,
 	hashPassword,
 	verifyPassword,
-	type SessionMeta
+	type SessionMeta,
+	type SessionUser
 } from '@chorus/auth';
 import { isUniqueViolation } from '@chorus/db';
 import { displayNameSchema, emailSchema, passwordSchema, type PublicUser } from '@chorus/protocol';
@@ -25,16 +26,16 @@ export const loginInput = z.strictObject({
 
 export const displayNameInput = z.strictObject({ displayName: displayNameSchema });
 
-const toPublic = (u: {
-	id: string;
-	email: string | null;
-	displayName: string;
-	isGuest: boolean;
-}): PublicUser => ({
+const toPublic = (u: SessionUser): PublicUser => ({
 	id: u.id,
 	email: u.email,
 	displayName: u.displayName,
-	isGuest: u.isGuest
+	isGuest: u.isGuest,
+	emailVerified: u.emailVerifiedAt !== null,
+	avatarUrl: u.avatarUpdatedAt
+		? `/api/v1/users/${u.id}/avatar?v=${u.avatarUpdatedAt.getTime()}`
+		: null,
+	twoFactorEnabled: u.totpEnabledAt !== null
 });
 
 export interface AuthMeta extends SessionMeta {
