@@ -74,7 +74,8 @@ export function getEnv(): Env {
 		secretsKey = parseSecretsKey(result.data.SECRETS_KEY ?? DEV_SECRETS_KEY);
 	} catch (err) {
 		throw new Error(
-			`Invalid environment for the web app:\n  SECRETS_KEY: ${(err as Error).message}`
+			`Invalid environment for the web app:\n  SECRETS_KEY: ${(err as Error).message}`,
+			{ cause: err }
 		);
 	}
 	parsed = { ...result.data, COOKIE_SECURE: result.data.COOKIE_SECURE ?? !dev, secretsKey };
