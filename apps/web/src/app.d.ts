@@ -12,6 +12,8 @@ declare global {
 			requestId: string;
 			user: SessionUser | null;
 			session: Session | null;
+			/** A session that gave its password but still owes its second factor. */
+			pendingTwoFactor: { user: SessionUser; session: Session } | null;
 		}
 	}
 }

@@ -1,4 +1,4 @@
-import { SESSION_COOKIE_NAME } from '@chorus/auth';
+import { awaitingSecondFactor, SESSION_COOKIE_NAME } from '@chorus/auth';
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { randomUUID } from 'node:crypto';
@@ -63,12 +63,19 @@ const originCheck: Handle = async ({ event, resolve }) => {
 const auth: Handle = async ({ event, resolve }) => {
 	event.locals.user = null;
 	event.locals.session = null;
+	event.locals.pendingTwoFactor = null;
 	const token = event.cookies.get(SESSION_COOKIE_NAME);
 	if (token) {
 		const result = await getSessions().validate(token);
 		if (result) {
-			event.locals.user = result.user;
-			event.locals.session = result.session;
+			// A 2FA account that gave only its password is not signed in: the session (and its
+			// cookie) may only finish signing in at /login/two-factor.
+			if (awaitingSecondFactor(result)) {
+				event.locals.pendingTwoFactor = { user: result.user, session: result.session };
+			} else {
+				event.locals.user = result.user;
+				event.locals.session = result.session;
+			}
 			if (result.extended) setSessionCookie(event.cookies, token, result.session.expiresAt);
 		} else {
 			clearSessionCookie(event.cookies);

@@ -152,3 +152,15 @@ export function createSessionService(db: Db, options: SessionServiceOptions = {}
 		}
 	};
 }
+
+/**
+ * A session of an account with two-factor authentication only counts as signed in once its
+ * second factor was given (Lucia guide); until then it may only finish signing in. Accounts
+ * without 2FA are unaffected whatever the flag says.
+ */
+export function awaitingSecondFactor(result: {
+	session: Pick<Session, 'twoFactorVerified'>;
+	user: Pick<SessionUser, 'totpEnabledAt'>;
+}): boolean {
+	return result.user.totpEnabledAt !== null && !result.session.twoFactorVerified;
+}

@@ -1,5 +1,5 @@
 import type { SessionService } from '@chorus/auth';
-import { SESSION_COOKIE_NAME } from '@chorus/auth';
+import { awaitingSecondFactor, SESSION_COOKIE_NAME } from '@chorus/auth';
 import type { ErrorCode } from '@chorus/protocol';
 import { parse as parseCookie } from 'cookie';
 import type { IncomingMessage } from 'node:http';
@@ -37,6 +37,9 @@ export function sessionMiddleware(sessions: SessionService, log: Logger) {
 		try {
 			const result = await sessions.validate(token);
 			if (!result) return next(connectError('UNAUTHENTICATED', 'Your session has expired'));
+			// A password alone does not sign a 2FA account in, here as on the web.
+			if (awaitingSecondFactor(result))
+				return next(connectError('UNAUTHENTICATED', 'Finish signing in with your code'));
 			socket.data = {
 				userId: result.user.id,
 				sessionId: result.session.id,

@@ -18,22 +18,27 @@ export function sessionAction<S extends z.ZodType>(
 	start: (
 		input: z.output<S>,
 		meta: AuthMeta
-	) => Promise<{ token: string; session: { expiresAt: Date } }>,
+	) => Promise<{ token: string; session: { expiresAt: Date }; twoFactorRequired?: boolean }>,
 	keep: string[]
 ): Action {
 	return async ({ request, cookies, getClientAddress, url }) => {
 		const userAgent = request.headers.get('user-agent');
+		let twoFactorRequired = false;
 		const result = await formAction(
 			request,
 			schema,
 			async (input) => {
-				const { token, session } = await start(input, { ip: getClientAddress(), userAgent });
-				setSessionCookie(cookies, token, session.expiresAt);
+				const started = await start(input, { ip: getClientAddress(), userAgent });
+				setSessionCookie(cookies, started.token, started.session.expiresAt);
+				twoFactorRequired = started.twoFactorRequired ?? false;
 				return null;
 			},
 			keep
 		);
 		if (result) return result;
-		redirect(303, safeRedirect(url.searchParams.get('redirectTo')));
+		const next = safeRedirect(url.searchParams.get('redirectTo'));
+		if (twoFactorRequired)
+			redirect(303, `/login/two-factor?redirectTo=${encodeURIComponent(next)}`);
+		redirect(303, next);
 	};
 }

@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { ApiError } from '../api/errors.ts';
 import { getDb, getSessions } from '../db.ts';
 import { assertNotLimited, consume, getLimiters } from '../rate-limit.ts';
+import { startSignInSession } from './two-factor.ts';
 
 export const registerInput = z.strictObject({
 	email: emailSchema,
@@ -81,8 +82,9 @@ export async function login(input: z.output<typeof loginInput>, meta: AuthMeta) 
 		throw INVALID();
 	}
 	await loginAccount.delete(input.email);
-	const { token, session } = await getSessions().create(user.id, meta);
-	return { user: toPublic(user), token, session };
+	// With 2FA on, the password only earns a short pending session: no user until the code.
+	const { token, session, twoFactorRequired } = await startSignInSession(user, meta);
+	return { user: twoFactorRequired ? null : toPublic(user), token, session, twoFactorRequired };
 }
 
 export async function logout(sessionId: string): Promise<void> {

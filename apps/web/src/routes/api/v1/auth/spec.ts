@@ -27,7 +27,11 @@ export const routes = defineRoutes(
 		auth: false,
 		body: loginInput,
 		responses: {
-			200: { description: 'Signed in', schema: userBody },
+			200: {
+				description:
+					'Signed in, or (2FA accounts) { twoFactorRequired: true } with a pending session cookie for POST /api/v1/auth/two-factor',
+				schema: z.union([userBody, z.object({ twoFactorRequired: z.literal(true) })])
+			},
 			400: { description: 'Invalid input' },
 			401: { description: 'Wrong email or password' },
 			429: { description: 'Too many attempts' }

@@ -5,12 +5,13 @@ import { login, loginInput } from '$lib/server/auth/service';
 
 export const POST = endpoint(async ({ request, cookies, getClientAddress }) => {
 	const input = await readJson(request, loginInput);
-	const { user, token, session } = await login(input, {
+	const { user, token, session, twoFactorRequired } = await login(input, {
 		ip: getClientAddress(),
 		userAgent: request.headers.get('user-agent')
 	});
 	setSessionCookie(cookies, token, session.expiresAt);
-	return json({ user });
+	// The cookie then holds a pending session: POST /api/v1/auth/two-factor finishes signing in.
+	return json(twoFactorRequired ? { twoFactorRequired: true } : { user });
 });
 
 export const fallback = methodNotAllowed;
