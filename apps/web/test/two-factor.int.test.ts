@@ -454,6 +454,20 @@ describe('managing two-factor', () => {
 		expect(fresh.status).toBe(200);
 	});
 
+	it('the two-factor routes are in the OpenAPI document', async () => {
+		const doc = await api('/api/v1/openapi.json');
+		expect(Object.keys(doc.body.paths)).toEqual(
+			expect.arrayContaining([
+				'/api/v1/auth/two-factor',
+				'/api/v1/me/two-factor',
+				'/api/v1/me/two-factor/setup',
+				'/api/v1/me/two-factor/confirm',
+				'/api/v1/me/two-factor/recovery-codes',
+				'/api/v1/me/two-factor/disable'
+			])
+		);
+	});
+
 	it('every two-factor route needs a signed-in session', async () => {
 		for (const path of ['confirm', 'recovery-codes', 'disable']) {
 			const res = await api(`/api/v1/me/two-factor/${path}`, { json: { code: '123456' } });
