@@ -10,7 +10,8 @@ import { startSignInSession } from '../two-factor.ts';
 import { linkIdentity, saveLinkedAccount, signInWithIdentity } from './service.ts';
 import { getProvider, type OAuthProvider, type ProviderProfile } from './providers.ts';
 
-const log = logger('oauth');
+// Lazy: the logger reads the environment, which is not there at build time.
+const log = () => logger('oauth');
 
 const STATE_COOKIE = 'chorus_oauth';
 /** Long enough to sign in at the provider, short enough that a stale flow is useless. */
@@ -122,14 +123,14 @@ export async function handleCallback(
 			.validateAuthorizationCode(code, provider.pkce ? flow.v : null);
 		tokens.accessToken(); // throws when the answer has none
 	} catch (err) {
-		log.warn({ err: describe(err), provider: provider.id }, 'code exchange failed');
+		log().warn({ err: describe(err), provider: provider.id }, 'code exchange failed');
 		throw oauthFailed(`${provider.label} did not accept the sign-in. Please try again.`);
 	}
 	let profile: ProviderProfile;
 	try {
 		profile = await provider.fetchProfile(tokens.accessToken(), tokens);
 	} catch (err) {
-		log.warn({ err: describe(err), provider: provider.id }, 'profile request failed');
+		log().warn({ err: describe(err), provider: provider.id }, 'profile request failed');
 		throw oauthFailed(`Could not read your ${provider.label} profile. Please try again.`);
 	}
 

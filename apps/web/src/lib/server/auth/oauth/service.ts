@@ -17,7 +17,8 @@ import {
 	type ProviderProfile
 } from './providers.ts';
 
-const log = logger('oauth');
+// Lazy: the logger reads the environment, which is not there at build time.
+const log = () => logger('oauth');
 
 /** Refresh a little before the provider's expiry so a token never dies mid-request. */
 const REFRESH_MARGIN_MS = 60_000;
@@ -196,7 +197,7 @@ export async function getFreshAccessToken(userId: string, providerId: string): P
 				tokens = await client.refreshAccessToken(unsealString(key, current.refreshToken));
 				tokens.accessToken();
 			} catch (err) {
-				log.warn({ provider: provider.id, err: (err as Error).message }, 'token refresh failed');
+				log().warn({ provider: provider.id, err: (err as Error).message }, 'token refresh failed');
 				throw new ApiError(
 					503,
 					'UNAVAILABLE',
@@ -224,7 +225,7 @@ export async function fetchStreamingProfile(userId: string, providerId: string) 
 	try {
 		return await provider.fetchRawProfile(token, row.providerUserId);
 	} catch (err) {
-		log.warn({ provider: provider.id, err: (err as Error).message }, 'profile request failed');
+		log().warn({ provider: provider.id, err: (err as Error).message }, 'profile request failed');
 		throw new ApiError(503, 'UNAVAILABLE', `${provider.label} did not answer`);
 	}
 }
@@ -343,7 +344,7 @@ export async function unlinkConnection(userId: string, providerId: string): Prom
 		try {
 			await provider.revoke(token);
 		} catch (err) {
-			log.warn({ provider: providerId, err: (err as Error).message }, 'token revocation failed');
+			log().warn({ provider: providerId, err: (err as Error).message }, 'token revocation failed');
 		}
 	}
 }
