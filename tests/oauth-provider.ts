@@ -188,7 +188,10 @@ export async function startOAuthProvider(): Promise<StartedOAuthProvider> {
 		if (grantType === 'authorization_code') {
 			const grant = codes.get(body.get('code') ?? '');
 			if (!grant || grant.provider !== provider || grant.used) {
-				return send(res, 400, { error: 'invalid_grant', error_description: 'unknown or used code' });
+				return send(res, 400, {
+					error: 'invalid_grant',
+					error_description: 'unknown or used code'
+				});
 			}
 			grant.used = true; // single use, even when the rest of the request is wrong
 			if (body.get('redirect_uri') !== grant.redirectUri) {

@@ -125,7 +125,9 @@ export async function oauthFlow(
 
 export async function me(browser: Browser) {
 	const res = await browser.fetch('/api/v1/me');
-	return res.status === 200 ? ((await res.json()) as { user: { id: string; email: string } }).user : null;
+	return res.status === 200
+		? ((await res.json()) as { user: { id: string; email: string } }).user
+		: null;
 }
 
 export async function providerControl(path: string, body?: unknown) {

@@ -80,9 +80,9 @@ describe('OAuth sign-in', () => {
 		expect(callback.status).toBe(303);
 		expect(callback.headers.get('location')).toBe('/');
 		expect((await me(second))?.id).toBe((await me(first))?.id);
-		expect(await db.oAuthIdentity.count({ where: { provider: 'google', providerUserId: sub } })).toBe(
-			1
-		);
+		expect(
+			await db.oAuthIdentity.count({ where: { provider: 'google', providerUserId: sub } })
+		).toBe(1);
 	});
 
 	it('does not use an email the provider has not verified', async () => {
@@ -126,7 +126,9 @@ describe('OAuth sign-in', () => {
 		});
 		expect(res.status).toBe(302);
 		const authorize = new URL(res.headers.get('location')!);
-		expect(authorize.origin + authorize.pathname).toBe(`${inject('oauthProviderUrl')}/github/authorize`);
+		expect(authorize.origin + authorize.pathname).toBe(
+			`${inject('oauthProviderUrl')}/github/authorize`
+		);
 		expect(authorize.searchParams.get('redirect_uri')).toBe(`${origin}/auth/oauth/github/callback`);
 		expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
 		const cookie = res.headers.getSetCookie().find((c) => c.startsWith('chorus_oauth='))!;
@@ -260,8 +262,12 @@ describe('linking sign-in identities', () => {
 
 		const list = await (await browser.fetch('/api/v1/me/connections')).json();
 		expect(list.hasPassword).toBe(true);
-		expect(list.identities.find((i: { provider: string }) => i.provider === 'github').linked).not.toBeNull();
-		expect(list.identities.find((i: { provider: string }) => i.provider === 'google').linked).toBeNull();
+		expect(
+			list.identities.find((i: { provider: string }) => i.provider === 'github').linked
+		).not.toBeNull();
+		expect(
+			list.identities.find((i: { provider: string }) => i.provider === 'google').linked
+		).toBeNull();
 
 		const other = new Browser();
 		await oauthFlow(other, 'github', { sub });
@@ -317,7 +323,9 @@ describe('linking sign-in identities', () => {
 			headers: { accept: 'application/json', 'x-sveltekit-action': 'true' }
 		});
 		expect(viaForm.status).toBe(200);
-		expect((await (await pw.fetch('/api/v1/me/connections')).json()).identities[1].linked).toBeNull();
+		expect(
+			(await (await pw.fetch('/api/v1/me/connections')).json()).identities[1].linked
+		).toBeNull();
 	});
 
 	it('refuses cross-site requests to every mutating endpoint (403)', async () => {
@@ -379,7 +387,9 @@ describe('streaming connections', () => {
 		const res = await browser.fetch('/api/v1/me/connections');
 		const text = await res.text();
 		expect(text).not.toMatch(/spotify_(at|rt)_/);
-		const spotify = JSON.parse(text).services.find((s: { provider: string }) => s.provider === 'spotify');
+		const spotify = JSON.parse(text).services.find(
+			(s: { provider: string }) => s.provider === 'spotify'
+		);
 		expect(spotify.linked).toMatchObject({ providerUserId: sub, displayName: 'DJ Pat' });
 
 		const before = await refreshes('spotify');
@@ -443,5 +453,33 @@ describe('streaming connections', () => {
 		expect((await api('/api/v1/me/connections')).status).toBe(401);
 		expect((await api('/api/v1/me/connections/spotify/profile')).status).toBe(401);
 		expect((await api('/api/v1/me/connections/spotify', { method: 'DELETE' })).status).toBe(401);
+	});
+});
+
+describe('pages', () => {
+	it('the sign-in and sign-up pages offer the configured providers', async () => {
+		for (const path of ['/login?redirectTo=%2Flibrary', '/register']) {
+			const html = await (await new Browser().fetch(path)).text();
+			expect(html).toContain('Continue with GitHub');
+			expect(html).toContain('Continue with Google');
+			expect(html).not.toContain('Continue with Spotify');
+		}
+		const login = await (await new Browser().fetch('/login?redirectTo=%2Flibrary')).text();
+		// SvelteKit renders paths relative to the page by default.
+		expect(login).toMatch(/href="[./]*\/?auth\/oauth\/github\?redirectTo=%2Flibrary"/);
+	});
+
+	it('/account/connections shows sign-in accounts and streaming services with their status', async () => {
+		const { browser } = await passwordAccount();
+		await oauthFlow(browser, 'spotify', { sub: uniqueSub(), name: 'DJ Page' }, { link: true });
+		const res = await browser.fetch('/account/connections?linked=spotify');
+		expect(res.status).toBe(200);
+		const html = await res.text();
+		expect(html).toContain('Spotify is now connected.');
+		expect(html).toContain('Connected as DJ Page');
+		expect(html).toMatch(/aria-label="Disconnect Spotify"/);
+		expect(html).toMatch(/aria-label="Link GitHub"/);
+		expect(html).toMatch(/aria-label="Connect Yandex"/);
+		expect(html).not.toMatch(/spotify_(at|rt)_/);
 	});
 });

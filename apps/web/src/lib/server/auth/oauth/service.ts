@@ -86,7 +86,11 @@ export async function signInWithIdentity(provider: OAuthProvider, profile: Provi
 }
 
 /** Links a sign-in identity to the signed-in account; one owned elsewhere is refused. */
-export async function linkIdentity(userId: string, provider: OAuthProvider, profile: ProviderProfile) {
+export async function linkIdentity(
+	userId: string,
+	provider: OAuthProvider,
+	profile: ProviderProfile
+) {
 	const db = getDb();
 	const existing = await db.oAuthIdentity.findUnique({
 		where: {
