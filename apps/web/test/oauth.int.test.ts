@@ -210,6 +210,8 @@ describe('OAuth callback failures: 400 and no session', () => {
 		const { browser, callbackUrl } = await begun();
 		callbackUrl.searchParams.set('state', 'x'.repeat(43));
 		await expectFailure(await browser.fetch(callbackUrl.href));
+		// The flow is spent either way: the right state afterwards finds no cookie.
+		expect(browser.cookies.has('chorus_oauth')).toBe(false);
 	});
 
 	it('missing state cookie', async () => {
