@@ -10,6 +10,7 @@
 //
 // Test controls (JSON): POST /_origin {origin} pins the allowed redirect URI origin;
 // POST /_fail-next {provider, what: 'token'|'profile'} fails the next call;
+// POST /_revoke-all {provider} invalidates every token it issued for that provider;
 // GET /_stats?provider=p → { tokenRequests, revoked }.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -284,6 +285,13 @@ export async function startOAuthProvider(): Promise<StartedOAuthProvider> {
 			if (first === '_fail-next' && req.method === 'POST') {
 				const { provider, what } = JSON.parse(await readBody(req)) as Record<string, string>;
 				failNext.add(`${provider}:${what}`);
+				return send(res, 200, { ok: true });
+			}
+			if (first === '_revoke-all' && req.method === 'POST') {
+				// As if the person revoked the app at the provider.
+				const { provider } = JSON.parse(await readBody(req)) as Record<string, string>;
+				for (const [t, g] of accessTokens) if (g.provider === provider) accessTokens.delete(t);
+				for (const [t, g] of refreshTokens) if (g.provider === provider) refreshTokens.delete(t);
 				return send(res, 200, { ok: true });
 			}
 			if (first === '_stats') {

@@ -451,6 +451,29 @@ describe('streaming connections', () => {
 		);
 	});
 
+	it('asks to reconnect when access cannot be renewed or was revoked at the provider', async () => {
+		const { browser } = await passwordAccount();
+		// Expiring soon and no refresh token: nothing to renew it with.
+		await oauthFlow(
+			browser,
+			'spotify',
+			{ sub: uniqueSub(), expires_in: '30', no_refresh: '1' },
+			{ link: true }
+		);
+		const expired = await browser.fetch('/api/v1/me/connections/spotify/profile');
+		expect(expired.status).toBe(409);
+		expect((await expired.json()).error.code).toBe('CONFLICT');
+
+		await oauthFlow(browser, 'yandex', { sub: uniqueSub() }, { link: true });
+		expect((await browser.fetch('/api/v1/me/connections/yandex/profile')).status).toBe(200);
+		await providerControl('/_revoke-all', { provider: 'yandex' });
+		expect((await browser.fetch('/api/v1/me/connections/yandex/profile')).status).toBe(409);
+		// Disconnecting still works (the revocation at the provider is best-effort).
+		expect(
+			(await browser.fetch('/api/v1/me/connections/yandex', { method: 'DELETE' })).status
+		).toBe(204);
+	});
+
 	it('needs a signed-in user', async () => {
 		expect((await api('/api/v1/me/connections')).status).toBe(401);
 		expect((await api('/api/v1/me/connections/spotify/profile')).status).toBe(401);

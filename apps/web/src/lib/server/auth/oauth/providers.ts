@@ -44,7 +44,15 @@ export interface TokenClient {
 
 const PROVIDER_TIMEOUT_MS = 10_000;
 
-export class ProviderRequestError extends Error {}
+export class ProviderRequestError extends Error {
+	constructor(
+		message: string,
+		/** The provider's HTTP status, when it answered. */
+		readonly status?: number
+	) {
+		super(message);
+	}
+}
 
 async function getJson(url: string, init: RequestInit = {}): Promise<unknown> {
 	const res = await fetch(url, {
@@ -52,7 +60,9 @@ async function getJson(url: string, init: RequestInit = {}): Promise<unknown> {
 		headers: { accept: 'application/json', 'user-agent': 'Chorus', ...init.headers },
 		signal: AbortSignal.timeout(PROVIDER_TIMEOUT_MS)
 	});
-	if (!res.ok) throw new ProviderRequestError(`${new URL(url).pathname} answered ${res.status}`);
+	if (!res.ok) {
+		throw new ProviderRequestError(`${new URL(url).pathname} answered ${res.status}`, res.status);
+	}
 	return res.json();
 }
 
@@ -285,11 +295,13 @@ function buildProviders(env: Env): Map<ProviderId, OAuthProvider> {
 	const vk = credentials(env, 'VK');
 	if (vk) {
 		const api = trimSlash(env.VK_API_URL);
+		// VK's API takes the token as a parameter (server to server; never logged).
 		const usersGet = (token: string, id?: string) => {
 			const url = new URL(`${api}/users.get`);
 			url.searchParams.set('v', '5.199');
+			url.searchParams.set('access_token', token);
 			if (id) url.searchParams.set('user_ids', id);
-			return getJson(url.href, { headers: bearer(token) });
+			return getJson(url.href);
 		};
 		out.set('vk', {
 			id: 'vk',

@@ -10,6 +10,7 @@ import {
 	getProvider,
 	getProviders,
 	PROVIDER_LABELS,
+	ProviderRequestError,
 	SIGN_IN_PROVIDERS,
 	STREAMING_PROVIDERS,
 	type OAuthProvider,
@@ -230,6 +231,14 @@ export async function fetchStreamingProfile(userId: string, providerId: string) 
 		return await provider.fetchRawProfile(token, row.providerUserId);
 	} catch (err) {
 		log().warn({ provider: provider.id, err: (err as Error).message }, 'profile request failed');
+		if (err instanceof ProviderRequestError && err.status === 401) {
+			// Revoked at the provider (or by the person there): only a new link helps.
+			throw new ApiError(
+				409,
+				'CONFLICT',
+				`${provider.label} no longer accepts this connection: disconnect and connect it again`
+			);
+		}
 		throw new ApiError(503, 'UNAVAILABLE', `${provider.label} did not answer`);
 	}
 }
