@@ -5,6 +5,7 @@ import { z } from 'zod';
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const positiveInt = z.coerce.number().int().positive();
+const optionalString = z.preprocess((v) => (v === '' ? undefined : v), z.string().optional());
 
 const schema = z.object({
 	DATABASE_URL: z.url({
@@ -47,7 +48,35 @@ const schema = z.object({
 	RATE_LIMIT_EMAIL_PER_ACCOUNT: positiveInt.default(5),
 	RATE_LIMIT_EMAIL_PER_IP: positiveInt.default(30),
 	/** Wrong second-factor codes (TOTP or recovery) per account per 15 minutes. */
-	RATE_LIMIT_TOTP_PER_ACCOUNT: positiveInt.default(5)
+	RATE_LIMIT_TOTP_PER_ACCOUNT: positiveInt.default(5),
+	// OAuth: a provider is enabled when its client id and secret are both set. The endpoint
+	// variables default to the real providers; tests point them at a loopback stand-in.
+	GITHUB_CLIENT_ID: optionalString,
+	GITHUB_CLIENT_SECRET: optionalString,
+	GITHUB_AUTHORIZE_URL: z.url().default('https://github.com/login/oauth/authorize'),
+	GITHUB_TOKEN_URL: z.url().default('https://github.com/login/oauth/access_token'),
+	GITHUB_API_URL: z.url().default('https://api.github.com'),
+	GOOGLE_CLIENT_ID: optionalString,
+	GOOGLE_CLIENT_SECRET: optionalString,
+	GOOGLE_AUTHORIZE_URL: z.url().default('https://accounts.google.com/o/oauth2/v2/auth'),
+	GOOGLE_TOKEN_URL: z.url().default('https://oauth2.googleapis.com/token'),
+	GOOGLE_USERINFO_URL: z.url().default('https://openidconnect.googleapis.com/v1/userinfo'),
+	SPOTIFY_CLIENT_ID: optionalString,
+	SPOTIFY_CLIENT_SECRET: optionalString,
+	SPOTIFY_AUTHORIZE_URL: z.url().default('https://accounts.spotify.com/authorize'),
+	SPOTIFY_TOKEN_URL: z.url().default('https://accounts.spotify.com/api/token'),
+	SPOTIFY_API_URL: z.url().default('https://api.spotify.com'),
+	YANDEX_CLIENT_ID: optionalString,
+	YANDEX_CLIENT_SECRET: optionalString,
+	YANDEX_AUTHORIZE_URL: z.url().default('https://oauth.yandex.com/authorize'),
+	YANDEX_TOKEN_URL: z.url().default('https://oauth.yandex.com/token'),
+	YANDEX_REVOKE_URL: z.url().default('https://oauth.yandex.com/revoke_token'),
+	YANDEX_USERINFO_URL: z.url().default('https://login.yandex.ru/info'),
+	VK_CLIENT_ID: optionalString,
+	VK_CLIENT_SECRET: optionalString,
+	VK_AUTHORIZE_URL: z.url().default('https://oauth.vk.com/authorize'),
+	VK_TOKEN_URL: z.url().default('https://oauth.vk.com/access_token'),
+	VK_API_URL: z.url().default('https://api.vk.com/method')
 });
 
 export type Env = z.infer<typeof schema> & {
