@@ -28,7 +28,7 @@ export async function renderAvatar(input: Buffer): Promise<Buffer> {
 			failOn: 'error',
 			autoOrient: true
 		})
-			.resize(AVATAR_SIZE_PX, AVATAR_SIZE_PX, { fit: 'cover', position: 'attention' })
+			.resize(AVATAR_SIZE_PX, AVATAR_SIZE_PX, { fit: 'cover', position: 'centre' })
 			.webp({ quality: WEBP_QUALITY })
 			.toBuffer();
 	} catch (err) {
