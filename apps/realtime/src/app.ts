@@ -107,14 +107,6 @@ export function createApp(deps: AppDeps): RealtimeApp {
 		res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
 	});
 
-	io.use(sessionMiddleware(sessions, logger.child({ module: 'handshake' })));
-	io.on('connection', (socket) => {
-		rejectUnknownEvents(socket);
-		registerPresence(io, socket, logger.child({ module: 'presence' }), peersReachable);
-		registerClockHandlers(socket, logger.child({ module: 'clock' }));
-		registerRoomHandlers(socket, features);
-	});
-
 	const revocations = deps.databaseUrl
 		? startRevocationListener({
 				databaseUrl: deps.databaseUrl,
@@ -123,6 +115,15 @@ export function createApp(deps: AppDeps): RealtimeApp {
 				logger: logger.child({ module: 'revocations' })
 			})
 		: null;
+
+	io.use(sessionMiddleware(sessions, logger.child({ module: 'handshake' })));
+	io.on('connection', (socket) => {
+		if (revocations?.checkNewSocket(socket)) return;
+		rejectUnknownEvents(socket);
+		registerPresence(io, socket, logger.child({ module: 'presence' }), peersReachable);
+		registerClockHandlers(socket, logger.child({ module: 'clock' }));
+		registerRoomHandlers(socket, features);
+	});
 
 	return {
 		httpServer,

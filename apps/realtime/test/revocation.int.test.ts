@@ -100,11 +100,15 @@ describe('session revocation', () => {
 		const keeper = await connect(b, other.token);
 		const gone = [revocation(onA), revocation(onB)];
 
+		const revokeVia = (id: string) =>
+			fetch(`${inject('webUrl')}/api/v1/me/sessions/${id}`, {
+				method: 'DELETE',
+				headers: { cookie: `${SESSION_COOKIE_NAME}=${other.token}` }
+			});
+		// Warm the route up (a cold server compiles it on first use): the figure is the revocation.
+		expect((await revokeVia('not-a-session')).status).toBe(404);
 		const start = performance.now();
-		const res = await fetch(`${inject('webUrl')}/api/v1/me/sessions/${session.id}`, {
-			method: 'DELETE',
-			headers: { cookie: `${SESSION_COOKIE_NAME}=${other.token}` }
-		});
+		const res = await revokeVia(session.id);
 		expect(res.status).toBe(204);
 		const results = await Promise.all(gone);
 		const latencyMs = Math.max(...results.map((r) => r.at - start));
@@ -143,5 +147,21 @@ describe('session revocation', () => {
 		expect(r.revoked).toBe(true);
 		expect(r.at - start).toBeLessThan(REVOCATION_BUDGET_MS);
 		await eventually(() => keeperSocket.connected, 'the untouched session stays connected', 500);
+	});
+
+	it('refuses a socket whose handshake validated the session just before it was revoked', async () => {
+		const { token, session } = await createUserWithSession(db, sessions, 'Racer');
+		const row = await db.session.findUniqueOrThrow({ where: { id: session.id } });
+		// Revoke, then put the row back: to the handshake the session looks valid, as it did to a
+		// handshake that read it a moment before the delete. The node remembers the revocation.
+		await db.session.delete({ where: { id: session.id } });
+		await db.session.create({ data: row });
+		await new Promise((r) => setTimeout(r, 200)); // let the notifications arrive
+		const s = client(a.url, { token });
+		open.push(s);
+		const gone = revocation(s);
+		const r = await gone;
+		expect(r.revoked).toBe(true);
+		await db.session.deleteMany({ where: { id: session.id } });
 	});
 });

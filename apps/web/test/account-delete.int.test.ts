@@ -61,6 +61,7 @@ describe('DELETE /api/v1/me', () => {
 		const inBobsPlaylist = await upload(alice);
 		const likedByCarol = await upload(alice);
 		const unused = await upload(alice, 'private');
+		const queuedWithBob = await upload(alice);
 		const bobs = await upload(bob);
 
 		const playlist = await bob.call('/api/v1/playlists', { json: { name: 'Keep' } });
@@ -90,12 +91,21 @@ describe('DELETE /api/v1/me', () => {
 		const message = await db.chatMessage.create({
 			data: { roomId: bobsRoom.id, userId: alice.id, body: 'bye' }
 		});
+		// Alice's track queued in Bob's room (Bob is a member): referenced. Alice voted on it.
+		const queued = await db.queueItem.create({
+			data: { roomId: bobsRoom.id, trackId: queuedWithBob.id, addedBy: alice.id, score: 1 }
+		});
+		await db.queueVote.create({ data: { itemId: queued.id, userId: alice.id, value: 1 } });
 		const unusedSha = await sha(unused.id);
-		const keptShas = [await sha(inBobsPlaylist.id), await sha(likedByCarol.id)];
+		const keptShas = [
+			await sha(inBobsPlaylist.id),
+			await sha(likedByCarol.id),
+			await sha(queuedWithBob.id)
+		];
 
 		const res = await deleteMe(alice, { confirm: alice.email.toUpperCase(), password: PASSWORD });
 		expect(res.status).toBe(200);
-		expect(res.body).toEqual({ tombstone: true, deletedTracks: 1, keptTracks: 2 });
+		expect(res.body).toEqual({ tombstone: true, deletedTracks: 1, keptTracks: 3 });
 		expect(res.setCookie).toMatch(/chorus_session=;/);
 
 		// Signed out everywhere, and cannot sign in again.
@@ -144,6 +154,12 @@ describe('DELETE /api/v1/me', () => {
 		expect((await db.room.findUniqueOrThrow({ where: { id: alone.id } })).closedAt).not.toBeNull();
 		const sharedRow = await db.room.findUniqueOrThrow({ where: { id: shared.id } });
 		expect(sharedRow).toMatchObject({ closedAt: null, hostId: null });
+		// The queue item stays, without Alice's vote in its score.
+		expect(await db.queueItem.findUniqueOrThrow({ where: { id: queued.id } })).toMatchObject({
+			score: 0,
+			addedBy: null
+		});
+		expect(await db.queueVote.count({ where: { itemId: queued.id } })).toBe(0);
 		// Chat is anonymized, not deleted.
 		expect(await db.chatMessage.findUniqueOrThrow({ where: { id: message.id } })).toMatchObject({
 			userId: null,

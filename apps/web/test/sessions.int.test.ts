@@ -204,3 +204,55 @@ describe('POST /api/v1/me/password', () => {
 		).toBe(200);
 	});
 });
+
+describe('account page forms', () => {
+	const post = (
+		a: { cookie: string },
+		path: string,
+		fields: Record<string, string>,
+		headers = {}
+	) =>
+		api(path, {
+			cookie: a.cookie,
+			body: new URLSearchParams(fields).toString(),
+			headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }
+		});
+
+	it('refuse cross-site posts (sessions, password, delete) and work same-origin', async () => {
+		const a = await registerAccount('Former');
+		const s2 = await signInAgain(a);
+		const evil = { origin: 'https://evil.example' };
+		expect((await post(a, '/account/sessions?/revokeAll', {}, evil)).status).toBe(403);
+		expect((await post(a, '/account/sessions?/revokeOthers', {}, evil)).status).toBe(403);
+		expect(
+			(
+				await post(
+					a,
+					'/account/password',
+					{ currentPassword: PASSWORD, newPassword: 'brand-new-password-9' },
+					evil
+				)
+			).status
+		).toBe(403);
+		expect(
+			(await post(a, '/account/delete', { confirm: a.email, password: PASSWORD }, evil)).status
+		).toBe(403);
+		expect(await ids(a.cookie)).toHaveLength(2);
+
+		const same = { origin: inject('publicOrigin'), 'sec-fetch-site': 'same-origin' };
+		const others = await post(a, '/account/sessions?/revokeOthers', {}, same);
+		expect(others.status).toBe(200);
+		expect((await api('/api/v1/me', { cookie: s2 })).status).toBe(401);
+		expect(await ids(a.cookie)).toHaveLength(1);
+	});
+
+	it("the sessions form cannot sign out another user's session", async () => {
+		const a = await registerAccount();
+		const b = await registerAccount();
+		const [bId] = await ids(b.cookie);
+		const same = { origin: inject('publicOrigin'), 'sec-fetch-site': 'same-origin' };
+		const res = await post(a, '/account/sessions?/revoke', { id: bId! }, same);
+		expect(JSON.stringify(res.body)).toContain('already ended');
+		expect((await b.call('/api/v1/me')).status).toBe(200);
+	});
+});

@@ -1,6 +1,6 @@
 import type { Db } from '@chorus/db';
 import pg from 'pg';
-import type { ChorusServer } from '../lib/handler.ts';
+import type { ChorusServer, ChorusSocket } from '../lib/handler.ts';
 import type { Logger } from '../logger.ts';
 import { sessionRoom } from '../presence/devices.ts';
 
@@ -10,12 +10,19 @@ export const SESSION_REVOKED_CHANNEL = 'chorus_session_revoked';
 /** Reconnect backoff of the LISTEN connection: doubles from the first delay up to the cap. */
 export const LISTEN_RETRY_FIRST_MS = 200;
 export const LISTEN_RETRY_MAX_MS = 10_000;
+/**
+ * How long a revoked id is remembered: a socket whose handshake validated the session just
+ * before the delete connects after the notification went by, and is caught on connection.
+ */
+export const RECENTLY_REVOKED_TTL_MS = 60_000;
 
 export interface RevocationListener {
 	/** Resolves once the first LISTEN is in place (or the listener was closed). */
 	readonly ready: Promise<void>;
 	/** The PostgreSQL backend pid of the current LISTEN connection (tests terminate it). */
 	backendPid(): number | null;
+	/** Disconnects the socket if its session was revoked during its handshake; true if so. */
+	checkNewSocket(socket: ChorusSocket): boolean;
 	/** Resolves after the next successful (re)connect and re-check (tests). */
 	nextReconnect(): Promise<void>;
 	close(): Promise<void>;
@@ -46,7 +53,19 @@ export function startRevocationListener(opts: RevocationOptions): RevocationList
 	const ready = new Promise<void>((r) => (resolveReady = r));
 	let waiters: (() => void)[] = [];
 
+	const recentlyRevoked = new Map<string, number>();
+
+	function remember(sessionId: string): void {
+		const now = Date.now();
+		recentlyRevoked.set(sessionId, now + RECENTLY_REVOKED_TTL_MS);
+		for (const [id, until] of recentlyRevoked) {
+			if (until > now) break; // insertion order = expiry order
+			recentlyRevoked.delete(id);
+		}
+	}
+
 	function revoke(sessionId: string): void {
+		remember(sessionId);
 		const room = sessionRoom(sessionId);
 		// Tell the client first so it shows "signed out" instead of retrying a dead session.
 		io.local.to(room).emit('session:revoked', { reason: 'revoked' });
@@ -123,6 +142,13 @@ export function startRevocationListener(opts: RevocationOptions): RevocationList
 	return {
 		ready,
 		backendPid: () => (current as (pg.Client & { processID?: number }) | null)?.processID ?? null,
+		checkNewSocket(socket) {
+			const until = recentlyRevoked.get(socket.data.sessionId);
+			if (until === undefined || until < Date.now()) return false;
+			socket.emit('session:revoked', { reason: 'revoked' });
+			socket.disconnect(true);
+			return true;
+		},
 		nextReconnect: () => new Promise<void>((r) => waiters.push(r)),
 		async close() {
 			closed = true;

@@ -107,7 +107,9 @@ export async function deleteAccount(
 			const kept = tracks.length - doomed.length;
 			if (kept > 0) {
 				// A tombstone: nothing left to sign in with or to identify the person by.
+				// As the row delete's ON DELETE SET NULL would: chat and queue entries lose their author.
 				await tx.chatMessage.updateMany({ where: { userId }, data: { userId: null } });
+				await tx.queueItem.updateMany({ where: { addedBy: userId }, data: { addedBy: null } });
 				await tx.oAuthIdentity.deleteMany({ where: { userId } });
 				await tx.linkedAccount.deleteMany({ where: { userId } });
 				await tx.emailToken.deleteMany({ where: { userId } });
