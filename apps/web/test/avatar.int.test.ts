@@ -165,4 +165,31 @@ describe('avatars', () => {
 		});
 		expect(evilDelete.status).toBe(403);
 	});
+
+	it('the profile page form uploads and removes the avatar; cross-site posts are refused', async () => {
+		const erin = await registerAccount('Erin');
+		const form = async (action: string, headers: Record<string, string>, file?: Buffer) => {
+			const body = new FormData();
+			if (file)
+				body.append('avatar', new Blob([new Uint8Array(file)], { type: 'image/jpeg' }), 'a.jpg');
+			return erin.call(`/account?/${action}`, { method: 'POST', body, headers });
+		};
+		const same = { origin: inject('publicOrigin'), 'sec-fetch-site': 'same-origin' };
+		const jpeg = await sidewaysJpeg();
+		expect((await form('avatar', { origin: 'https://evil.example' }, jpeg)).status).toBe(403);
+		expect((await erin.call('/api/v1/me')).body.user.avatarUrl).toBeNull();
+
+		const bad = await form('avatar', same, Buffer.from('not an image'));
+		// A form action answers a non-HTML client with { type: 'failure', status, data }.
+		expect(bad.body).toMatchObject({ type: 'failure', status: 415 });
+		expect(JSON.stringify(bad.body)).toContain('JPEG, PNG or WebP');
+		expect((await form('avatar', same, jpeg)).status).toBe(200);
+		expect((await erin.call('/api/v1/me')).body.user.avatarUrl).toMatch(/\/avatar\?v=/);
+		expect(await avatarFiles(erin.id)).toHaveLength(1);
+
+		expect((await form('removeAvatar', { 'sec-fetch-site': 'cross-site' })).status).toBe(403);
+		expect((await form('removeAvatar', same)).status).toBe(200);
+		expect((await erin.call('/api/v1/me')).body.user.avatarUrl).toBeNull();
+		expect(await avatarFiles(erin.id)).toEqual([]);
+	});
 });
