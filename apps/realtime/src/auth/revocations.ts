@@ -122,7 +122,10 @@ export function startRevocationListener(opts: RevocationOptions): RevocationList
 		try {
 			await client.connect();
 			await client.query(`LISTEN ${SESSION_REVOKED_CHANNEL}`);
-			if (closed || client !== current) return;
+			if (closed || client !== current) {
+				await client.end().catch(() => {});
+				return;
+			}
 			// Also on the first connect: sockets may have arrived before LISTEN was in place.
 			await recheck();
 			if (connectedOnce) log.info('session revocation listener reconnected');
