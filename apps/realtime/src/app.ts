@@ -12,6 +12,7 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import type { Redis } from 'ioredis';
 import { Server } from 'socket.io';
 import { originAllowed, sessionMiddleware } from './auth/handshake.ts';
+import { startRevocationListener, type RevocationListener } from './auth/revocations.ts';
 import { registerClockHandlers } from './clock/clock.handlers.ts';
 import { rejectUnknownEvents, type ChorusServer } from './lib/handler.ts';
 import type { Logger } from './logger.ts';
@@ -32,6 +33,11 @@ export interface AppDeps {
 	allowedOrigins: string[];
 	/** Pub/sub pair for the Redis adapter; omitted = single node, in-memory adapter. */
 	redis?: { pub: Redis; sub: Redis };
+	/**
+	 * PostgreSQL URL for a dedicated LISTEN connection: deleted sessions' sockets are disconnected.
+	 * Omitted = no live revocation (a socket lives until it reconnects).
+	 */
+	databaseUrl?: string;
 	/** Per-user event budget (defaults: DEFAULT_EVENT_LIMITS). */
 	eventLimits?: Partial<EventLimits>;
 }
@@ -39,6 +45,8 @@ export interface AppDeps {
 export interface RealtimeApp {
 	httpServer: HttpServer;
 	io: ChorusServer;
+	/** Live session revocation (when databaseUrl was given). */
+	revocations: RevocationListener | null;
 	/** Stops accepting work: health turns 503, sockets are disconnected (clients reconnect elsewhere). */
 	close(): Promise<void>;
 }
@@ -99,8 +107,18 @@ export function createApp(deps: AppDeps): RealtimeApp {
 		res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
 	});
 
+	const revocations = deps.databaseUrl
+		? startRevocationListener({
+				databaseUrl: deps.databaseUrl,
+				io,
+				db,
+				logger: logger.child({ module: 'revocations' })
+			})
+		: null;
+
 	io.use(sessionMiddleware(sessions, logger.child({ module: 'handshake' })));
 	io.on('connection', (socket) => {
+		if (revocations?.checkNewSocket(socket)) return;
 		rejectUnknownEvents(socket);
 		registerPresence(io, socket, logger.child({ module: 'presence' }), peersReachable);
 		registerClockHandlers(socket, logger.child({ module: 'clock' }));
@@ -110,9 +128,11 @@ export function createApp(deps: AppDeps): RealtimeApp {
 	return {
 		httpServer,
 		io,
+		revocations,
 		async close() {
 			draining = true;
 			ticker.stop();
+			await revocations?.close();
 			// io.close() disconnects every socket and closes the HTTP server.
 			await new Promise<void>((resolve) => io.close(() => resolve()));
 			limiterRedis?.disconnect();

@@ -21,6 +21,7 @@ if (env.REDIS_URL) {
 const app = createApp({
 	db,
 	sessions: createSessionService(db),
+	databaseUrl: env.DATABASE_URL,
 	logger,
 	allowedOrigins: env.REALTIME_ALLOWED_ORIGINS,
 	redis,

@@ -22,6 +22,7 @@ if (env.REDIS_URL) {
 const app = createApp({
 	db,
 	sessions: createSessionService(db),
+	databaseUrl: env.DATABASE_URL,
 	logger,
 	allowedOrigins: [env.ALLOWED_ORIGIN ?? 'http://chorus.test'],
 	redis,

@@ -30,6 +30,8 @@ export interface Node {
 
 export interface NodeOptions {
 	redisUrl?: string;
+	/** Listen for session revocations on this database (a dedicated connection per node). */
+	databaseUrl?: string;
 	/** Load tests send far more than a person would: raise the per-user budget. */
 	eventLimits?: Partial<EventLimits>;
 }
@@ -58,8 +60,10 @@ export async function startNode(
 		logger: pino({ level: 'silent' }),
 		allowedOrigins: [ALLOWED_ORIGIN],
 		redis,
+		databaseUrl: opts.databaseUrl,
 		eventLimits: opts.eventLimits
 	});
+	await app.revocations?.ready;
 	await new Promise<void>((r) => app.httpServer.listen(0, '127.0.0.1', r));
 	const { port } = app.httpServer.address() as AddressInfo;
 	return {

@@ -88,9 +88,15 @@ export interface ClientToServerEvents {
 	'sync:report': (payload: SyncReport, ack: AckCallback<Empty>) => void;
 }
 
+export interface SessionRevoked {
+	reason: 'revoked';
+}
+
 /** Broadcasts: `domain:past-tense` or `domain:state`. Versioned ones carry the room version. */
 export interface ServerToClientEvents {
 	'devices:state': (payload: DevicesState) => void;
+	/** This socket's session was deleted (sign-out elsewhere, password change): the socket closes next. */
+	'session:revoked': (payload: SessionRevoked) => void;
 	'room:updated': (payload: RoomUpdated) => void;
 	'room:removed': (payload: RoomRemoved) => void;
 	'members:updated': (payload: MembersUpdated) => void;

@@ -34,6 +34,14 @@ export class RealtimeConnection {
 			}
 		});
 		this.socket.on('devices:state', ({ connections }) => (this.devices = connections));
+		// Signed out elsewhere (sessions page, password change, account deletion): the server
+		// closes this socket next; show the sign-in page now rather than a dead app.
+		this.socket.on('session:revoked', () => {
+			this.status = 'refused';
+			this.error = 'You were signed out';
+			this.socket.disconnect();
+			location.assign('/login');
+		});
 	}
 
 	destroy() {

@@ -1,0 +1,13 @@
+import { defineRoutes } from '$lib/server/api/route-spec';
+
+export const routes = defineRoutes({
+	method: 'GET',
+	path: '/api/v1/users/{id}/avatar',
+	summary: "A user's avatar (image/webp; the avatarUrl is versioned, so it is cached for a year)",
+	auth: true,
+	responses: {
+		200: { description: 'The image' },
+		401: { description: 'Not signed in' },
+		404: { description: 'No avatar' }
+	}
+});
