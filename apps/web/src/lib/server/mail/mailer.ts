@@ -57,7 +57,10 @@ export async function sendMail(mail: Mail): Promise<void> {
 		mailbox.unshift({ ...mail, id: nextId++, sentAt: new Date() });
 		mailbox.length = Math.min(mailbox.length, DEV_MAILBOX_SIZE);
 		// Development only: the log is the developer's mailbox, so the link (and its token) shows.
-		log().info({ to: mail.to, subject: mail.subject }, `dev mail (see /dev/mailbox):\n${mail.text}`);
+		log().info(
+			{ to: mail.to, subject: mail.subject },
+			`dev mail (see /dev/mailbox):\n${mail.text}`
+		);
 		return;
 	}
 	// Production without SMTP: say so, but never write the message (it holds a token) anywhere.

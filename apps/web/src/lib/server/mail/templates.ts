@@ -28,7 +28,12 @@ const IGNORE = 'If you did not ask for this, you can ignore this message.';
 export const verifyEmail = (displayName: string, link: string) =>
 	message(
 		'Confirm your email address for Chorus',
-		[`Hi ${displayName},`, '', 'Please confirm your email address. The link works once, for 24 hours.', IGNORE],
+		[
+			`Hi ${displayName},`,
+			'',
+			'Please confirm your email address. The link works once, for 24 hours.',
+			IGNORE
+		],
 		{ href: link, label: 'Confirm email address' }
 	);
 
