@@ -186,4 +186,8 @@ describe('email verification', () => {
 		expect(ok.body.type).toBe('success');
 		expect(await me(cookie)).toMatchObject({ emailVerified: true });
 	});
+
+	it('the development mailbox does not exist in production', async () => {
+		expect((await api('/dev/mailbox')).status).toBe(404);
+	});
 });
