@@ -1,3 +1,4 @@
+import type { PublicUser } from '@chorus/protocol';
 import { expect } from 'vitest';
 import { uniqueEmail } from '../../../tests/helpers.ts';
 import { api, type ApiOptions } from './api-client.ts';
@@ -7,7 +8,7 @@ export const PASSWORD = 'password-123';
 export interface Person {
 	cookie: string;
 	email: string;
-	user: { id: string; displayName: string; email: string | null; isGuest: boolean };
+	user: PublicUser;
 }
 
 /** A fresh registered user (own address, so the sign-up limit is never reached). */
