@@ -1,5 +1,5 @@
 import { describe, expect, inject, it } from 'vitest';
-import { mailTo } from '../../../tests/mail-catcher.ts';
+import { mailTo, waitForMail } from '../../../tests/mail-catcher.ts';
 import { randomIp, uniqueEmail } from '../../../tests/helpers.ts';
 import { api } from './api-client.ts';
 import {
@@ -48,9 +48,17 @@ describe('password reset', () => {
 
 		const token = await resetToken(email);
 		expect((await check(token)).body).toEqual({ valid: true, twoFactorRequired: false });
+		const confirmedAt = Date.now();
 		const res = await confirmReset({ token, password: NEW_PASSWORD });
 		expect(res.status).toBe(204);
 		expect(res.cookie).toBeNull();
+		// The owner is told, without a link.
+		const notice = await waitForMail(inject('mailDir'), {
+			to: email,
+			subject: /password was changed/i,
+			since: confirmedAt
+		});
+		expect(notice.text).not.toMatch(/https?:/);
 
 		for (const cookie of [first, second])
 			expect((await api('/api/v1/me', { cookie })).status).toBe(401);

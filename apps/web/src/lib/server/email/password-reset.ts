@@ -6,7 +6,7 @@ import { ApiError } from '../api/errors.ts';
 import { verifySecondFactor } from '../auth/two-factor.ts';
 import { getDb } from '../db.ts';
 import { publicUrl, sendMailLater } from '../mail/mailer.ts';
-import { resetPassword } from '../mail/templates.ts';
+import { passwordChanged, resetPassword } from '../mail/templates.ts';
 import { consume, getLimiters } from '../rate-limit.ts';
 import {
 	findLiveToken,
@@ -119,4 +119,6 @@ export async function confirmPasswordReset(
 		});
 		await tx.session.deleteMany({ where: { userId: row.userId } });
 	});
+	// Tell the owner: a reset they did not ask for is how they learn their inbox was used.
+	sendMailLater({ to: row.email, ...passwordChanged(row.user.displayName) });
 }

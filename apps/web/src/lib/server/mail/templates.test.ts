@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { changeEmail, emailChangeRequested, resetPassword, verifyEmail } from './templates.ts';
+import {
+	changeEmail,
+	emailChangeRequested,
+	passwordChanged,
+	resetPassword,
+	verifyEmail
+} from './templates.ts';
 
 const LINK = 'https://chorus.example/reset-password?token=abc_DEF-123&x=1';
 
@@ -23,10 +29,11 @@ describe('mail templates', () => {
 		expect(mail.html).toContain('&quot;a&quot;@b.c');
 	});
 
-	it('the change notice to the old address carries no link', () => {
-		const mail = emailChangeRequested('Mia', 'new@example.com');
-		expect(mail.text).toContain('new@example.com');
-		expect(mail.text).not.toMatch(/https?:/);
-		expect(mail.html).not.toContain('href');
+	it('notices (change to the old address, password changed) carry no link', () => {
+		for (const mail of [emailChangeRequested('Mia', 'new@example.com'), passwordChanged('Mia')]) {
+			expect(mail.text).not.toMatch(/https?:/);
+			expect(mail.html).not.toContain('href');
+		}
+		expect(emailChangeRequested('Mia', 'new@example.com').text).toContain('new@example.com');
 	});
 });

@@ -68,3 +68,11 @@ export const emailChangeRequested = (displayName: string, newEmail: string) =>
 		`Someone signed in to your Chorus account asked to change its email address to ${newEmail}. It changes only once that address confirms.`,
 		'If this was not you, change your password and sign out your other sessions now.'
 	]);
+
+export const passwordChanged = (displayName: string) =>
+	message('Your Chorus password was changed', [
+		`Hi ${displayName},`,
+		'',
+		'The password of your Chorus account was just reset with a link sent to this address, and every device was signed out.',
+		'If this was not you, reset your password again right away and check the email address of your account.'
+	]);
