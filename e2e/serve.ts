@@ -7,16 +7,19 @@
 //                      to every loopback address and falls back from ::1 to 127.0.0.1 on its own
 //   DATABASE_URL       admin URL of the server to create the throwaway database on (else embedded)
 //   REDIS_URL          optional; rate limits are namespaced per run so runs never collide
-//   E2E_RATE_LIMIT_PER_IP (default 1000) register/login limits per client address: every test
+//   E2E_RATE_LIMIT_PER_IP (default 1000) register/login/invite/email limits per client address: every test
 //                      comes from 127.0.0.1, and these suites do not test the limits
+// Mail goes to a real SMTP server on loopback that spools it into e2e/.runtime/mail (e2e/mail.ts).
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname } from 'node:path';
 import { dbmate } from '../scripts/lib/migrate.ts';
 import { testDatabase, type Database } from '../scripts/lib/postgres.ts';
+import { startMailCatcher } from '../tests/mail-catcher.ts';
 import { startRealtime, startWeb, type StartedProcess } from '../tests/servers.ts';
 import { E2E_DATABASE_URL_FILE } from './db.ts';
+import { E2E_MAIL_DIR } from './mail.ts';
 
 const webPort = Number(process.env.E2E_WEB_PORT ?? 4173);
 const realtimePort = Number(process.env.E2E_REALTIME_PORT ?? 4174);
@@ -32,6 +35,7 @@ const log = (msg: string) => console.log(`[e2e] ${msg}`);
 let db: Database | undefined;
 let realtime: StartedProcess | undefined;
 let web: StartedProcess | undefined;
+let mail: Awaited<ReturnType<typeof startMailCatcher>> | undefined;
 let stopping = false;
 
 /** A leftover server on a fixed port would pass the health checks and be tested instead. */
@@ -61,6 +65,10 @@ async function start() {
 	// Specs that must age data (an invite's expiry) reach this run's database through this file.
 	mkdirSync(dirname(E2E_DATABASE_URL_FILE), { recursive: true });
 	writeFileSync(E2E_DATABASE_URL_FILE, db.url);
+	// Last run's messages would otherwise be found by this run's specs.
+	rmSync(E2E_MAIL_DIR, { recursive: true, force: true });
+	mail = await startMailCatcher(E2E_MAIL_DIR);
+	if (stopping) return;
 	realtime = await startRealtime({
 		PORT: String(realtimePort),
 		HOST: host,
@@ -79,6 +87,8 @@ async function start() {
 			RATE_LIMIT_REGISTER_PER_IP: process.env.E2E_RATE_LIMIT_PER_IP ?? '1000',
 			RATE_LIMIT_LOGIN_PER_IP: process.env.E2E_RATE_LIMIT_PER_IP ?? '1000',
 			RATE_LIMIT_INVITE_PER_IP: process.env.E2E_RATE_LIMIT_PER_IP ?? '1000',
+			RATE_LIMIT_EMAIL_PER_IP: process.env.E2E_RATE_LIMIT_PER_IP ?? '1000',
+			SMTP_URL: mail.url,
 			...redis
 		},
 		{ port: webPort, host: 'localhost' }
@@ -86,7 +96,7 @@ async function start() {
 }
 
 async function cleanup() {
-	const results = await Promise.allSettled([web?.stop(), realtime?.stop()]);
+	const results = await Promise.allSettled([web?.stop(), realtime?.stop(), mail?.stop()]);
 	for (const r of results)
 		if (r.status === 'rejected') console.error('[e2e] stop failed:', r.reason);
 	try {

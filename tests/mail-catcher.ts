@@ -3,7 +3,7 @@
 // (vitest workers, Playwright specs) can read what the app sent.
 import { simpleParser } from 'mailparser';
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
 
@@ -37,7 +37,9 @@ export async function startMailCatcher(
 						receivedAt: Date.now()
 					};
 					const name = `${mail.receivedAt}-${randomBytes(4).toString('hex')}.json`;
-					await writeFile(join(dir, name), JSON.stringify(mail));
+					// Written aside, then renamed: readers never see a half-written .json file.
+					await writeFile(join(dir, `${name}.tmp`), JSON.stringify(mail));
+					await rename(join(dir, `${name}.tmp`), join(dir, name));
 					callback();
 				})
 				.catch((err: Error) => callback(err));

@@ -1,5 +1,5 @@
-import { expect } from 'vitest';
 import type { PublicUser } from '@chorus/protocol';
+import { expect } from 'vitest';
 import { uniqueEmail } from '../../../tests/helpers.ts';
 import { api, type ApiOptions } from './api-client.ts';
 
@@ -8,9 +8,7 @@ export const PASSWORD = 'password-123';
 export interface Person {
 	cookie: string;
 	email: string;
-	user: { id: string; displayName: string; email: string | null; isGuest: boolean } & Partial<
-		Pick<PublicUser, 'emailVerified' | 'avatarUrl' | 'twoFactorEnabled'>
-	>;
+	user: PublicUser;
 }
 
 /** A fresh registered user (own address, so the sign-up limit is never reached). */

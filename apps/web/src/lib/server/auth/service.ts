@@ -10,6 +10,7 @@ import { displayNameSchema, emailSchema, passwordSchema, type PublicUser } from 
 import { z } from 'zod';
 import { ApiError } from '../api/errors.ts';
 import { getDb, getSessions } from '../db.ts';
+import { sendVerification } from '../email/verification.ts';
 import { assertNotLimited, consume, getLimiters } from '../rate-limit.ts';
 import { startSignInSession } from './two-factor.ts';
 
@@ -51,6 +52,8 @@ export async function register(input: z.output<typeof registerInput>, meta: Auth
 		const user = await getDb().user.create({
 			data: { email: input.email, displayName: input.displayName, passwordHash }
 		});
+		// The account works right away; it is marked unverified until the mailed link is used.
+		await sendVerification({ id: user.id, email: input.email, displayName: user.displayName });
 		const { token, session } = await getSessions().create(user.id, meta);
 		return { user: toPublic(user), token, session };
 	} catch (err) {
