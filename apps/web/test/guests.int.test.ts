@@ -1,5 +1,6 @@
 import { describe, expect, inject, it } from 'vitest';
 import { uniqueEmail } from '../../../tests/helpers.ts';
+import { waitForMail } from '../../../tests/mail-catcher.ts';
 import { api } from './api-client.ts';
 import {
 	accept,
@@ -112,6 +113,9 @@ describe('POST /api/v1/account/claim', () => {
 				twoFactorEnabled: false
 			}
 		});
+		// Like a sign-up, the new address gets a verification link.
+		const mail = await waitForMail(inject('mailDir'), { to: email, subject: /verify|confirm/i });
+		expect(mail.text).toContain(`${inject('publicOrigin')}/verify-email?token=`);
 		// The current session goes on, now as a full account.
 		const me = await api('/api/v1/me', { cookie: guest.cookie });
 		expect(me.body.user.isGuest).toBe(false);

@@ -1,3 +1,5 @@
+import { decodeBase32IgnorePadding } from '@oslojs/encoding';
+import { generateHOTP } from '@oslojs/otp';
 import { describe, expect, inject, it } from 'vitest';
 import { mailTo, waitForMail } from '../../../tests/mail-catcher.ts';
 import { randomIp, uniqueEmail } from '../../../tests/helpers.ts';
@@ -179,6 +181,57 @@ describe('password reset', () => {
 		// The reset page asks for the code.
 		const page = await api(`/reset-password?token=${token}`);
 		expect(page.body).toContain('Authentication code');
+	});
+
+	it('an account with two-factor resets with a current code or a recovery code, never a wrong one', async () => {
+		const { email, cookie } = await register();
+		const setup = await api('/api/v1/me/two-factor/setup', {
+			cookie,
+			json: { password: PASSWORD }
+		});
+		expect(setup.status).toBe(200);
+		const key = decodeBase32IgnorePadding(setup.body.secret);
+		// Enabled with the previous step's code, so the current step's code is still unused.
+		const step = Math.floor(Date.now() / 30_000);
+		const on = await api('/api/v1/me/two-factor/confirm', {
+			cookie,
+			json: { code: generateHOTP(key, BigInt(step - 1), 6) }
+		});
+		expect(on.status).toBe(200);
+		const recoveryCodes = on.body.recoveryCodes as string[];
+
+		const token = await resetToken(email);
+		const wrong = await confirmReset({ token, password: NEW_PASSWORD, code: '000000' });
+		expect(wrong.status).toBe(400);
+		expect(wrong.body.error.code).toBe('INVALID_CODE');
+		expect((await check(token)).body.valid).toBe(true);
+		const withCode = await confirmReset({
+			token,
+			password: NEW_PASSWORD,
+			code: generateHOTP(key, BigInt(Math.floor(Date.now() / 30_000)), 6)
+		});
+		expect(withCode.status).toBe(204);
+		// Signing in still asks for the second factor.
+		const signIn = await login(email, NEW_PASSWORD);
+		expect(signIn.status).toBe(200);
+		expect(signIn.body).toEqual({ twoFactorRequired: true });
+
+		const again = await resetToken(email);
+		const withRecovery = await confirmReset({
+			token: again,
+			password: `${NEW_PASSWORD}-2`,
+			recoveryCode: recoveryCodes[0]!
+		});
+		expect(withRecovery.status).toBe(204);
+		// That recovery code is spent.
+		const third = await resetToken(email);
+		const reused = await confirmReset({
+			token: third,
+			password: `${NEW_PASSWORD}-3`,
+			recoveryCode: recoveryCodes[0]!
+		});
+		expect(reused.status).toBe(400);
+		expect(reused.body.error.code).toBe('INVALID_CODE');
 	});
 
 	it('the reset page shows the form for a live link and an error for a dead one', async () => {

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { ApiError } from '../api/errors.ts';
 import { toPublic } from '../auth/service.ts';
 import { getDb } from '../db.ts';
+import { sendVerification } from '../email/verification.ts';
 
 export const claimInput = z.strictObject({ email: emailSchema, password: passwordSchema });
 
@@ -34,5 +35,7 @@ export async function claimGuest(
 			throw new ApiError(409, 'EMAIL_TAKEN', 'An account with this email already exists');
 		throw err;
 	}
+	// Like a sign-up: the address works at once and is marked until the mailed link is followed.
+	await sendVerification({ id: user.id, email: input.email, displayName: user.displayName });
 	return toPublic(await db.user.findUniqueOrThrow({ where: { id: user.id } }));
 }
