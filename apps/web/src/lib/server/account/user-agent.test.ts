@@ -6,7 +6,7 @@ describe('deviceLabel', () => {
 		['Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0', 'Firefox on Linux'],
 		[
 			'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36 Edg/126.0.0.0',
-			'Edge on Windows'
+			'Microsoft Edge on Windows'
 		],
 		[
 			'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15',
@@ -20,7 +20,7 @@ describe('deviceLabel', () => {
 			'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Mobile Safari/537.36',
 			'Chrome on Android'
 		],
-		['curl/8.5.0', 'curl'],
+		['curl/8.5.0', 'Unknown device'],
 		['', 'Unknown device'],
 		[null, 'Unknown device'],
 		['something odd', 'Unknown device']

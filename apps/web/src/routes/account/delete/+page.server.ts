@@ -1,17 +1,8 @@
 import { redirect } from '@sveltejs/kit';
 import { deleteAccount, deleteAccountInput } from '$lib/server/account/delete';
 import { clearSessionCookie } from '$lib/server/auth/cookies';
-import { getDb } from '$lib/server/db';
 import { formAction } from '$lib/server/forms';
-import type { Actions, PageServerLoad } from './$types';
-
-export const load: PageServerLoad = async ({ locals }) => {
-	const row = await getDb().user.findUnique({
-		where: { id: locals.user!.id },
-		select: { passwordHash: true }
-	});
-	return { hasPassword: !!row?.passwordHash };
-};
+import type { Actions } from './$types';
 
 export const actions: Actions = {
 	default: async ({ request, locals, cookies }) => {

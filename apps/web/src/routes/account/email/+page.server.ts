@@ -1,21 +1,9 @@
 import { redirect } from '@sveltejs/kit';
-import { getDb } from '$lib/server/db';
 import { emailChangeInput, requestEmailChange } from '$lib/server/email/email-change';
 import { resendVerification } from '$lib/server/email/verification';
 import { formAction } from '$lib/server/forms';
 import { z } from 'zod';
-import type { Actions, PageServerLoad } from './$types';
-
-// OAuth-only accounts have no password to confirm the change with.
-export const load: PageServerLoad = async ({ locals }) => {
-	const row = locals.user
-		? await getDb().user.findUnique({
-				where: { id: locals.user.id },
-				select: { passwordHash: true }
-			})
-		: null;
-	return { hasPassword: !!row?.passwordHash };
-};
+import type { Actions } from './$types';
 
 export const actions: Actions = {
 	resend: async ({ request, locals, getClientAddress }) => {
