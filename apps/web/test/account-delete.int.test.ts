@@ -189,6 +189,26 @@ describe('DELETE /api/v1/me', () => {
 		expect((await erin.call('/api/v1/me')).status).toBe(200);
 	});
 
+	it('the settings form deletes the account, clears the cookie and says so on the sign-in page', async () => {
+		const fay = await registerAccount('Fay');
+		const res = await api('/account/delete', {
+			method: 'POST',
+			cookie: fay.cookie,
+			body: new URLSearchParams({ confirm: 'fay', password: PASSWORD }).toString(),
+			headers: {
+				'content-type': 'application/x-www-form-urlencoded',
+				accept: 'text/html',
+				origin: inject('publicOrigin'),
+				'sec-fetch-site': 'same-origin'
+			}
+		});
+		expect(res.status).toBe(303);
+		expect(res.headers.get('location')).toBe('/login?deleted=1');
+		expect(res.setCookie).toMatch(/chorus_session=;/);
+		expect(await testDb().user.findUnique({ where: { id: fay.id } })).toBeNull();
+		expect((await api('/login?deleted=1')).body).toContain('Your account was deleted');
+	});
+
 	it('refuses without the right confirmation or password, and rate-limits wrong passwords', async () => {
 		const db = testDb();
 		const frank = await registerAccount('Frank');
