@@ -23,7 +23,13 @@ export default async function setup(project: TestProject) {
 	let web: StartedProcess | undefined;
 	try {
 		await dbmate(db.url, ['up'], true);
-		const rateLimits = { loginPerAccount: 3, loginPerIp: 8, registerPerIp: 4, invitePerIp: 12 };
+		const rateLimits = {
+			loginPerAccount: 3,
+			loginPerIp: 8,
+			registerPerIp: 4,
+			invitePerIp: 12,
+			oauthPerIp: 10
+		};
 		web = await startWeb({
 			DATABASE_URL: db.url,
 			...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
@@ -35,6 +41,7 @@ export default async function setup(project: TestProject) {
 			RATE_LIMIT_LOGIN_PER_IP: String(rateLimits.loginPerIp),
 			RATE_LIMIT_REGISTER_PER_IP: String(rateLimits.registerPerIp),
 			RATE_LIMIT_INVITE_PER_IP: String(rateLimits.invitePerIp),
+			RATE_LIMIT_OAUTH_PER_IP: String(rateLimits.oauthPerIp),
 			DATA_DIR: dataDir,
 			UPLOAD_MAX_BYTES: String(UPLOAD_MAX_BYTES),
 			SECRETS_KEY: randomBytes(32).toString('base64'),

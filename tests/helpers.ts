@@ -13,6 +13,7 @@ declare module 'vitest' {
 			loginPerIp: number;
 			registerPerIp: number;
 			invitePerIp: number;
+			oauthPerIp: number;
 		};
 		/** DATA_DIR of the shared web server (blobs/ and tmp/ inside). */
 		dataDir: string;

@@ -251,6 +251,26 @@ describe('OAuth callback failures: 400 and no session', () => {
 		await providerControl('/_fail-next', { provider: 'github', what: 'profile' });
 		await expectFailure(await browser.fetch(callbackUrl.href));
 	});
+
+	it('too many callbacks from one address: 429 and no session', async () => {
+		const { browser, callbackUrl } = await begun();
+		const limit = inject('rateLimits').oauthPerIp;
+		// Garbage callbacks from the same address (without this browser's flow cookie, which a
+		// failed callback would spend) count as attempts too.
+		const garbage = () =>
+			fetch(`${inject('webUrl')}/auth/oauth/github/callback?code=x&state=y`, {
+				headers: { 'x-forwarded-for': browser.ip },
+				redirect: 'manual'
+			});
+		for (let i = 0; i < limit - 1; i++) await expectFailure(await garbage());
+		const last = await browser.fetch(callbackUrl.href);
+		expect(last.status).toBe(303);
+		const blocked = await garbage();
+		expect(blocked.status).toBe(429);
+		expect(setsSession(blocked)).toBe(false);
+		// Another address is unaffected.
+		await expectFailure(await new Browser().fetch(`/auth/oauth/github/callback?code=x&state=y`));
+	});
 });
 
 describe('linking sign-in identities', () => {

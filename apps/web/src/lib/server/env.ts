@@ -47,6 +47,8 @@ const schema = z.object({
 	/** Verification resends, reset requests and email changes per account (and per address) per hour. */
 	RATE_LIMIT_EMAIL_PER_ACCOUNT: positiveInt.default(5),
 	RATE_LIMIT_EMAIL_PER_IP: positiveInt.default(30),
+	/** OAuth callbacks (sign-in, linking, connections) per client address per 15 minutes. */
+	RATE_LIMIT_OAUTH_PER_IP: positiveInt.default(30),
 	/** Wrong second-factor codes (TOTP or recovery) per account per 15 minutes. */
 	RATE_LIMIT_TOTP_PER_ACCOUNT: positiveInt.default(5),
 	// OAuth: a provider is enabled when its client id and secret are both set. The endpoint

@@ -63,6 +63,12 @@ function build() {
 			points: env.RATE_LIMIT_EMAIL_PER_IP,
 			durationSec: 60 * 60
 		}),
+		/** Each callback costs a code exchange and a profile request at the provider. */
+		oauthIp: limiter({
+			name: 'oauth-ip',
+			points: env.RATE_LIMIT_OAUTH_PER_IP,
+			durationSec: 15 * 60
+		}),
 		/** Wrong TOTP / recovery codes, keyed by user id. */
 		totpAccount: limiter({
 			name: 'totp-account',

@@ -5,6 +5,7 @@ import { ApiError } from '../../api/errors.ts';
 import { getEnv } from '../../env.ts';
 import { safeRedirect } from '../../forms.ts';
 import { logger } from '../../logger.ts';
+import { consume, getLimiters } from '../../rate-limit.ts';
 import { setSessionCookie } from '../cookies.ts';
 import { startSignInSession } from '../two-factor.ts';
 import { linkIdentity, saveLinkedAccount, signInWithIdentity } from './service.ts';
@@ -101,6 +102,7 @@ export async function handleCallback(
 	if (!provider) throw new ApiError(404, 'NOT_FOUND', 'Unknown sign-in provider');
 	const { url, cookies } = event;
 	const flow = readFlowState(cookies, provider.id);
+	await consume([[getLimiters().oauthIp, event.getClientAddress()]]);
 
 	const providerError = url.searchParams.get('error');
 	if (providerError) {
