@@ -19,6 +19,7 @@ import type { Logger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
 import { registerPresence } from './presence/devices.ts';
 import { createEventLimiter, DEFAULT_EVENT_LIMITS, type EventLimits } from './lib/rate-limit.ts';
+import { roomKey } from './rooms/fanout.ts';
 import { RoomContext } from './rooms/room.context.ts';
 import { startAdvanceTicker } from './playback/playback.ticker.ts';
 import { createRoomFeatures, registerRoomHandlers } from './rooms/room.handlers.ts';
@@ -112,7 +113,16 @@ export function createApp(deps: AppDeps): RealtimeApp {
 				databaseUrl: deps.databaseUrl,
 				io,
 				db,
-				logger: logger.child({ module: 'revocations' })
+				logger: logger.child({ module: 'revocations' }),
+				onRoomChanged: (roomId, version) => {
+					// Only nodes serving that room act (every node hears every room); the first one
+					// re-renders it for all (through Redis), the others find the version moved on.
+					if (!io.of('/').adapter.rooms.get(roomKey(roomId))?.size) return;
+					features.rooms.refreshAfterExternalChange(roomId, version).catch((err: unknown) => {
+						// Members still catch up on their next room:sync.
+						logger.warn({ err, roomId }, 'could not broadcast an external room change');
+					});
+				}
 			})
 		: null;
 

@@ -150,10 +150,10 @@ describe('DELETE /api/v1/me', () => {
 		const stream = await bob.call(inBobsPlaylist.streamUrl, { headers: { range: 'bytes=0-99' } });
 		expect([200, 206]).toContain(stream.status);
 
-		// Rooms: the lonely one is closed, the shared one goes on without a host.
+		// Rooms: the lonely one is closed, the shared one goes on with Bob as its host.
 		expect((await db.room.findUniqueOrThrow({ where: { id: alone.id } })).closedAt).not.toBeNull();
 		const sharedRow = await db.room.findUniqueOrThrow({ where: { id: shared.id } });
-		expect(sharedRow).toMatchObject({ closedAt: null, hostId: null });
+		expect(sharedRow).toMatchObject({ closedAt: null, hostId: bob.id });
 		// The queue item stays, without Alice's vote in its score.
 		expect(await db.queueItem.findUniqueOrThrow({ where: { id: queued.id } })).toMatchObject({
 			score: 0,
@@ -187,6 +187,41 @@ describe('DELETE /api/v1/me', () => {
 		expect((await db.track.findUniqueOrThrow({ where: { id: erins.id } })).likeCount).toBe(0);
 		// Erin is untouched.
 		expect((await erin.call('/api/v1/me')).status).toBe(200);
+	});
+
+	it('a hosted room passes to the earliest co-host (else the earliest member) at a new version', async () => {
+		const db = testDb();
+		const [gina, early, cohost, other] = await Promise.all(
+			['Gina', 'Early', 'Cohost', 'Other'].map((n) => registerAccount(n))
+		);
+		const withCohost = await createRoom(db, gina!.id);
+		await addMember(db, withCohost.id, early!.id, 'listener');
+		await addMember(db, withCohost.id, cohost!.id, 'cohost');
+		const listenersOnly = await createRoom(db, gina!.id);
+		await addMember(db, listenersOnly.id, early!.id, 'listener');
+		await addMember(db, listenersOnly.id, other!.id, 'listener');
+		const versions = await db.room.findMany({
+			where: { id: { in: [withCohost.id, listenersOnly.id] } },
+			select: { id: true, version: true }
+		});
+
+		expect((await deleteMe(gina!, { confirm: 'Gina', password: PASSWORD })).status).toBe(200);
+		for (const [room, heir] of [
+			[withCohost, cohost],
+			[listenersOnly, early]
+		] as const) {
+			const row = await db.room.findUniqueOrThrow({ where: { id: room.id } });
+			expect(row.hostId).toBe(heir!.id);
+			expect(row.closedAt).toBeNull();
+			// Realtime nodes re-broadcast rooms whose version the web app moved.
+			expect(row.version).toBeGreaterThan(versions.find((v) => v.id === room.id)!.version);
+			const roles = await db.roomMember.findMany({
+				where: { roomId: room.id },
+				select: { userId: true, role: true }
+			});
+			expect(roles.filter((r) => r.role === 'host')).toEqual([{ userId: heir!.id, role: 'host' }]);
+			expect(roles.some((r) => r.userId === gina!.id)).toBe(false);
+		}
 	});
 
 	it('the settings form deletes the account, clears the cookie and says so on the sign-in page', async () => {

@@ -6,6 +6,8 @@ import { sessionRoom } from '../presence/devices.ts';
 
 /** A trigger on `sessions` notifies this channel with the session id on every row delete. */
 export const SESSION_REVOKED_CHANNEL = 'chorus_session_revoked';
+/** The web app changed a room behind realtime's back: payload `<room id>:<new version>`. */
+export const ROOM_CHANGED_CHANNEL = 'chorus_room_changed';
 
 /** Reconnect backoff of the LISTEN connection: doubles from the first delay up to the cap. */
 export const LISTEN_RETRY_FIRST_MS = 200;
@@ -33,6 +35,8 @@ export interface RevocationOptions {
 	io: ChorusServer;
 	db: Db;
 	logger: Logger;
+	/** Rooms the web app changed (same connection: LISTEN is per connection, not per pool). */
+	onRoomChanged?: (roomId: string, version: number) => void;
 }
 
 /**
@@ -70,6 +74,12 @@ export function startRevocationListener(opts: RevocationOptions): RevocationList
 		// Tell the client first so it shows "signed out" instead of retrying a dead session.
 		io.local.to(room).emit('session:revoked', { reason: 'revoked' });
 		io.local.in(room).disconnectSockets(true);
+	}
+
+	function roomChanged(payload: string): void {
+		const [roomId, version] = payload.split(':');
+		if (!roomId || !version || !/^\d+$/.test(version)) return;
+		opts.onRoomChanged?.(roomId, Number(version));
 	}
 
 	/** Disconnects sockets whose session no longer exists (or expired) — notifications we missed. */
@@ -117,11 +127,14 @@ export function startRevocationListener(opts: RevocationOptions): RevocationList
 		client.on('error', (err) => lost(client, err));
 		client.on('end', () => lost(client));
 		client.on('notification', (msg) => {
-			if (msg.channel === SESSION_REVOKED_CHANNEL && msg.payload) revoke(msg.payload);
+			if (!msg.payload) return;
+			if (msg.channel === SESSION_REVOKED_CHANNEL) revoke(msg.payload);
+			else if (msg.channel === ROOM_CHANGED_CHANNEL) roomChanged(msg.payload);
 		});
 		try {
 			await client.connect();
 			await client.query(`LISTEN ${SESSION_REVOKED_CHANNEL}`);
+			if (opts.onRoomChanged) await client.query(`LISTEN ${ROOM_CHANGED_CHANNEL}`);
 			if (closed || client !== current) {
 				await client.end().catch(() => {});
 				return;

@@ -33,6 +33,22 @@ function assertOutranks(m: MutationCtx, target: { userId: string; role: keyof ty
 export class RoomService {
 	constructor(private readonly rooms: RoomContext) {}
 
+	/**
+	 * The web app changed a room outside any socket command (an account was deleted: members,
+	 * votes, host). It bumped the version to `version` and notified every node; the first node
+	 * to get here re-renders the whole state at the next version, the others find it done.
+	 */
+	async refreshAfterExternalChange(roomId: string, version: number): Promise<void> {
+		await this.rooms.mutateAsSystem(
+			roomId,
+			async (room) => room.version === version,
+			async (m) => {
+				await pushRoomUpdated(m);
+				m.effects.push({ kind: 'queue' }, { kind: 'playback' });
+			}
+		);
+	}
+
 	update(actor: Actor, p: RoomUpdate): Promise<{ room: RoomInfo }> {
 		return this.rooms.mutate(actor, p.roomId, p.mutationId, async (m) => {
 			m.require('settings');

@@ -31,8 +31,9 @@ export interface DeletionResult {
  *
  * One transaction removes the user's likes (keeping tracks.like_count right), votes (keeping
  * queue scores right), plays, playlists, room memberships, sessions (the row deletes disconnect
- * live sockets), sign-in identities, tokens and recovery codes. Rooms the user hosts lose their
- * host; those nobody else is in are closed. Chat messages stay, anonymized ("Deleted user").
+ * live sockets), sign-in identities, tokens and recovery codes. Rooms the user hosts pass to
+ * an heir; those nobody else is in are closed. Realtime nodes are told which rooms changed.
+ * Chat messages stay, anonymized ("Deleted user").
  */
 export async function deleteAccount(
 	userId: string,
@@ -71,12 +72,35 @@ export async function deleteAccount(
 			await tx.skipVote.deleteMany({ where: { userId } });
 			await tx.play.deleteMany({ where: { userId } });
 			await tx.playlist.deleteMany({ where: { ownerId: userId } });
-			// Rooms: close the ones nobody else is in; the others go on without a host.
+			// Rooms: close the ones nobody else is in. The others pass to an heir as when a host
+			// leaves (realtime also prefers members who are present; the web cannot see presence):
+			// the earliest co-host, else the earliest member.
 			await tx.$executeRaw`
 				UPDATE rooms r SET closed_at = now(), host_id = NULL, version = version + 1
 				WHERE r.host_id = ${userId}::uuid AND r.closed_at IS NULL AND NOT EXISTS (
 					SELECT 1 FROM room_members m WHERE m.room_id = r.id AND m.user_id <> ${userId}::uuid)`;
+			await tx.$executeRaw`
+				WITH heirs AS (
+					SELECT DISTINCT ON (m.room_id) m.room_id, m.user_id
+					FROM room_members m JOIN rooms r ON r.id = m.room_id
+					WHERE r.host_id = ${userId}::uuid AND m.user_id <> ${userId}::uuid
+					ORDER BY m.room_id, (m.role = 'cohost') DESC, m.joined_at, m.user_id
+				), promoted AS (
+					UPDATE room_members m SET role = 'host' FROM heirs h
+					WHERE m.room_id = h.room_id AND m.user_id = h.user_id
+				)
+				UPDATE rooms r SET host_id = h.user_id FROM heirs h WHERE r.id = h.room_id`;
 			await tx.room.updateMany({ where: { hostId: userId }, data: { hostId: null } });
+			// Every open room they were in changed (members, votes, maybe the host): bump its
+			// version and tell the realtime nodes, which broadcast the new state (on commit).
+			await tx.$executeRaw`
+				WITH changed AS (
+					UPDATE rooms r SET version = version + 1
+					WHERE r.closed_at IS NULL
+						AND r.id IN (SELECT room_id FROM room_members WHERE user_id = ${userId}::uuid)
+					RETURNING r.id, r.version
+				)
+				SELECT pg_notify('chorus_room_changed', id::text || ':' || version::text) FROM changed`;
 			await tx.roomMember.deleteMany({ where: { userId } });
 			await tx.session.deleteMany({ where: { userId } });
 
