@@ -44,6 +44,8 @@ export interface RevocationOptions {
  * dedicated connection (LISTEN does not work through a pool), so revocation reaches every node
  * without Redis. Notifications sent while the connection is down are lost, so after each
  * reconnect the sessions of the sockets still connected here are looked up again.
+ * The same connection carries the web app's room-change notices (`onRoomChanged`); a missed
+ * one only delays an update until the members' next sync.
  */
 export function startRevocationListener(opts: RevocationOptions): RevocationListener {
 	const { io, db } = opts;
