@@ -62,13 +62,13 @@ describe('email change', () => {
 		expect((await confirmReset({ token: resetLink, password: 'taken-over-99' })).status).toBe(400);
 	});
 
-	it('needs the right current password (403) and sends nothing otherwise', async () => {
+	it('needs the right current password (400) and sends nothing otherwise', async () => {
 		const { cookie } = await register();
 		const next = uniqueEmail('new');
 		const since = Date.now();
 		for (const body of [{ email: next }, { email: next, currentPassword: 'wrong-password-1' }]) {
 			const res = await change(cookie, body);
-			expect(res.status).toBe(403);
+			expect(res.status).toBe(400);
 			expect(res.body.error.code).toBe('INVALID_CREDENTIALS');
 		}
 		await settle();

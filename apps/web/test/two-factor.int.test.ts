@@ -80,7 +80,7 @@ describe('enrolment', () => {
 			cookie,
 			json: { password: 'not-my-password' }
 		});
-		expect(wrong.status).toBe(401);
+		expect(wrong.status).toBe(400);
 		expect(wrong.body.error.code).toBe('INVALID_CREDENTIALS');
 		expect((await api('/api/v1/me/two-factor', { cookie })).body).toEqual({
 			enabled: false,

@@ -1,11 +1,10 @@
-import { verifyPassword } from '@chorus/auth';
 import { z } from 'zod';
 import { ApiError } from '../api/errors.ts';
 import { audioKey, getStore } from '../blobs.ts';
 import { getDb } from '../db.ts';
 import { deleteCoverIfUnused } from '../library/tracks.ts';
 import { logger } from '../logger.ts';
-import { assertNotLimited, consume, getLimiters } from '../rate-limit.ts';
+import { confirmPassword } from '../auth/service.ts';
 
 export const deleteAccountInput = z.strictObject({
 	/** Your email or display name, typed out: deletion cannot be undone. */
@@ -46,13 +45,7 @@ export async function deleteAccount(
 		throw new ApiError(400, 'VALIDATION', 'Type your email or display name to confirm');
 	}
 	if (user.passwordHash) {
-		const { loginAccount } = getLimiters();
-		const checks: Parameters<typeof consume>[0] = [[loginAccount, user.email ?? user.id]];
-		await assertNotLimited(checks);
-		if (!input.password || !(await verifyPassword(user.passwordHash, input.password))) {
-			await consume(checks);
-			throw new ApiError(400, 'INVALID_CREDENTIALS', 'Your password is wrong');
-		}
+		await confirmPassword({ ...user, passwordHash: user.passwordHash }, input.password);
 	}
 
 	const freedBlobs: string[] = [];

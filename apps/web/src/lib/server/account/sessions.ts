@@ -1,10 +1,10 @@
-import { hashPassword, verifyPassword } from '@chorus/auth';
+import { hashPassword } from '@chorus/auth';
 import type { Session } from '@chorus/db';
 import { passwordSchema } from '@chorus/protocol';
 import { z } from 'zod';
 import { ApiError } from '../api/errors.ts';
 import { getDb } from '../db.ts';
-import { assertNotLimited, consume, getLimiters } from '../rate-limit.ts';
+import { confirmPassword } from '../auth/service.ts';
 import { deviceLabel } from './user-agent.ts';
 
 // Deleting a sessions row is the whole of revoking it: a trigger NOTIFYs the realtime nodes,
@@ -80,13 +80,7 @@ export async function changePassword(
 	if (!user.passwordHash) {
 		throw new ApiError(409, 'CONFLICT', 'This account has no password to change');
 	}
-	const { loginAccount } = getLimiters();
-	const checks: Parameters<typeof consume>[0] = [[loginAccount, user.email ?? user.id]];
-	await assertNotLimited(checks);
-	if (!(await verifyPassword(user.passwordHash, input.currentPassword))) {
-		await consume(checks);
-		throw new ApiError(400, 'INVALID_CREDENTIALS', 'Your current password is wrong');
-	}
+	await confirmPassword({ ...user, passwordHash: user.passwordHash }, input.currentPassword);
 	const passwordHash = await hashPassword(input.newPassword);
 	await db.$transaction([
 		db.user.update({ where: { id: userId }, data: { passwordHash } }),

@@ -90,6 +90,25 @@ export async function login(input: z.output<typeof loginInput>, meta: AuthMeta) 
 	return { user: twoFactorRequired ? null : toPublic(user), token, session, twoFactorRequired };
 }
 
+/**
+ * A signed-in user re-enters their password before a sensitive change (new password, 2FA,
+ * email, deletion). Wrong or missing guesses spend the account's sign-in budget (429 once it is
+ * spent), so a borrowed session is no faster way to guess the password than the sign-in form.
+ */
+export async function confirmPassword(
+	user: { id: string; email: string | null; passwordHash: string },
+	password: string | undefined
+): Promise<void> {
+	const { loginAccount } = getLimiters();
+	const checks: Parameters<typeof consume>[0] = [[loginAccount, user.email ?? user.id]];
+	await assertNotLimited(checks);
+	if (password && (await verifyPassword(user.passwordHash, password))) return;
+	await consume(checks).catch((err) => {
+		if (!(err instanceof ApiError)) throw err; // the limit is enforced on the next attempt
+	});
+	throw new ApiError(400, 'INVALID_CREDENTIALS', 'Your current password is wrong');
+}
+
 export async function logout(sessionId: string): Promise<void> {
 	await getSessions().invalidate(sessionId);
 }

@@ -1,4 +1,4 @@
-import { seal, unseal, verifyPassword, type SessionUser } from '@chorus/auth';
+import { seal, unseal, type SessionUser } from '@chorus/auth';
 import { encodeBase32NoPadding } from '@oslojs/encoding';
 import { createTOTPKeyURI, verifyHOTP } from '@oslojs/otp';
 import { createHash, randomBytes } from 'node:crypto';
@@ -8,7 +8,7 @@ import { ApiError } from '../api/errors.ts';
 import { getDb, getSessions } from '../db.ts';
 import { getEnv } from '../env.ts';
 import { assertNotLimited, consume, getLimiters } from '../rate-limit.ts';
-import { toPublic, type AuthMeta } from './service.ts';
+import { confirmPassword, toPublic, type AuthMeta } from './service.ts';
 
 /** A session waiting for its second factor lives this long at most. */
 export const PENDING_TWO_FACTOR_TTL_MS = 10 * 60 * 1000;
@@ -170,15 +170,7 @@ export async function beginSetup(userId: string, password: string | undefined): 
 	if (user.totpEnabledAt) throw new ApiError(409, 'CONFLICT', 'Two-factor is already on');
 	if (user.passwordHash) {
 		if (!password) throw new ApiError(400, 'VALIDATION', 'Enter your current password');
-		const { loginAccount } = getLimiters();
-		const checks: Parameters<typeof consume>[0] = [[loginAccount, user.email ?? user.id]];
-		await assertNotLimited(checks);
-		if (!(await verifyPassword(user.passwordHash, password))) {
-			await consume(checks).catch((err) => {
-				if (!(err instanceof ApiError)) throw err;
-			});
-			throw new ApiError(401, 'INVALID_CREDENTIALS', 'Wrong password');
-		}
+		await confirmPassword({ ...user, passwordHash: user.passwordHash }, password);
 	}
 	const key = new Uint8Array(randomBytes(TOTP_KEY_BYTES));
 	await db.user.update({

@@ -1,7 +1,7 @@
-import { verifyPassword } from '@chorus/auth';
 import { emailSchema } from '@chorus/protocol';
 import { z } from 'zod';
 import { ApiError } from '../api/errors.ts';
+import { confirmPassword } from '../auth/service.ts';
 import { getDb } from '../db.ts';
 import { publicUrl, sendMailLater } from '../mail/mailer.ts';
 import { changeEmail, emailChangeRequested } from '../mail/templates.ts';
@@ -34,9 +34,7 @@ export async function requestEmailChange(
 	if (!user.email || user.isGuest)
 		throw new ApiError(409, 'CONFLICT', 'Claim your guest account first');
 	if (user.passwordHash) {
-		const ok =
-			!!input.currentPassword && (await verifyPassword(user.passwordHash, input.currentPassword));
-		if (!ok) throw new ApiError(403, 'INVALID_CREDENTIALS', 'Your current password is wrong');
+		await confirmPassword({ ...user, passwordHash: user.passwordHash }, input.currentPassword);
 	}
 	if (input.email === user.email)
 		throw new ApiError(400, 'VALIDATION', 'This already is your email address');
