@@ -1,22 +1,15 @@
 import { createSessionService } from '@chorus/auth';
 import { createDb } from '@chorus/db';
-import { Redis } from 'ioredis';
 import { createApp } from './app.ts';
 import { parseEnv } from './env.ts';
 import { createLogger } from './logger.ts';
+import { connectRedis } from './redis.ts';
 
 const env = parseEnv();
 const logger = createLogger(env.LOG_LEVEL);
 const db = createDb(env.DATABASE_URL);
 
-let redis: { pub: Redis; sub: Redis } | undefined;
-if (env.REDIS_URL) {
-	const pub = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
-	const sub = pub.duplicate();
-	// ioredis reconnects on its own; an unhandled 'error' event would crash the process.
-	for (const client of [pub, sub]) client.on('error', (err) => logger.warn({ err }, 'redis error'));
-	redis = { pub, sub };
-}
+const redis = env.REDIS_URL ? connectRedis(env.REDIS_URL, logger) : undefined;
 
 const app = createApp({
 	db,

@@ -1,32 +1,17 @@
 // The room timeline moves on by itself when a track ends: exactly once, whichever node notices,
 // with nobody connected to the node that started playback.
-import type { SessionService } from '@chorus/auth';
-import type { Db } from '@chorus/db';
 import type { PlaybackStateEvent } from '@chorus/protocol';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
 	addMember,
 	createRoom,
 	createTrack,
 	createUserWithSession
 } from '../../../tests/helpers.ts';
-import { client, connected, nextEvent, openDb, startNode, type Node } from './harness.ts';
+import { client, connected, nextEvent, twoNodesThroughRedis, type Node } from './harness.ts';
 
-let db: Db;
-let sessions: SessionService;
-let nodes: Node[] = [];
-const redisUrl = inject('redisUrl');
-
-beforeAll(async () => {
-	({ db, sessions } = openDb(inject('databaseUrl')));
-	if (redisUrl)
-		nodes = [await startNode(db, sessions, redisUrl), await startNode(db, sessions, redisUrl)];
-});
-afterAll(async () => {
-	await Promise.all(nodes.map((n) => n.stop()));
-	await db.$disconnect();
-});
+const { db, sessions, redisUrl, nodes } = twoNodesThroughRedis();
 
 describe.skipIf(!redisUrl)('track end on two nodes', () => {
 	it('advances exactly once, seen by clients on both nodes', async () => {

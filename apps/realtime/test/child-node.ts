@@ -2,22 +2,16 @@
 // Like src/index.ts, with a configurable per-user event budget; prints "listening on URL".
 import { createSessionService } from '@chorus/auth';
 import { createDb } from '@chorus/db';
-import { Redis } from 'ioredis';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { createApp } from '../src/app.ts';
+import { connectRedis } from '../src/redis.ts';
 
 const env = process.env;
 const logger = pino({ level: env.LOG_LEVEL ?? 'warn' }, pino.destination(2));
 const db = createDb(env.DATABASE_URL!, { poolSize: Number(env.DB_POOL ?? 10) });
 
-let redis: { pub: Redis; sub: Redis } | undefined;
-if (env.REDIS_URL) {
-	const pub = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
-	const sub = pub.duplicate();
-	for (const c of [pub, sub]) c.on('error', (err) => logger.warn({ err }, 'redis error'));
-	redis = { pub, sub };
-}
+const redis = env.REDIS_URL ? connectRedis(env.REDIS_URL, logger) : undefined;
 
 const app = createApp({
 	db,

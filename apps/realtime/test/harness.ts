@@ -12,11 +12,12 @@ import type {
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { Redis } from 'ioredis';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { io as connect, type Socket } from 'socket.io-client';
 import { createApp, type RealtimeApp } from '../src/app.ts';
+import { connectRedis } from '../src/redis.ts';
 import type { EventLimits } from '../src/lib/rate-limit.ts';
 
 export const ALLOWED_ORIGIN = 'http://chorus.test';
@@ -47,17 +48,13 @@ export async function startNode(
 			? { redisUrl: redisUrlOrOptions }
 			: (redisUrlOrOptions ?? {});
 	const { redisUrl } = opts;
-	let redis: { pub: Redis; sub: Redis } | undefined;
-	if (redisUrl) {
-		const pub = new Redis(redisUrl, { maxRetriesPerRequest: null });
-		const sub = pub.duplicate();
-		for (const c of [pub, sub]) c.on('error', () => {});
-		redis = { pub, sub };
-	}
+	// Silent: fault tests restart Redis on purpose.
+	const logger = pino({ level: 'silent' });
+	const redis = redisUrl ? connectRedis(redisUrl, logger) : undefined;
 	const app = createApp({
 		db,
 		sessions,
-		logger: pino({ level: 'silent' }),
+		logger,
 		allowedOrigins: [ALLOWED_ORIGIN],
 		redis,
 		databaseUrl: opts.databaseUrl,
@@ -91,6 +88,25 @@ export async function startNode(
 export function openDb(url: string) {
 	const db = createDb(url, { poolSize: 4 });
 	return { db, sessions: createSessionService(db) };
+}
+
+/**
+ * For a test file about two nodes through Redis: opens the database, starts both nodes before
+ * the tests (none when the run has no REDIS_URL: such suites skip) and stops them after.
+ */
+export function twoNodesThroughRedis() {
+	const { db, sessions } = openDb(inject('databaseUrl'));
+	const redisUrl = inject('redisUrl');
+	const nodes: Node[] = [];
+	beforeAll(async () => {
+		if (redisUrl)
+			nodes.push(await startNode(db, sessions, redisUrl), await startNode(db, sessions, redisUrl));
+	});
+	afterAll(async () => {
+		await Promise.all(nodes.map((n) => n.stop()));
+		await db.$disconnect();
+	});
+	return { db, sessions, redisUrl, nodes };
 }
 
 export interface ClientOptions {

@@ -1,7 +1,5 @@
 // Presence is live state across nodes: who is here, and whether they listen on their device.
-import type { SessionService } from '@chorus/auth';
-import type { Db } from '@chorus/db';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
 	addMember,
 	createRoom,
@@ -14,26 +12,12 @@ import {
 	mutationId,
 	nextEvent,
 	ok,
-	openDb,
 	request,
-	startNode,
+	twoNodesThroughRedis,
 	type Node
 } from './harness.ts';
 
-let db: Db;
-let sessions: SessionService;
-let nodes: Node[] = [];
-const redisUrl = inject('redisUrl');
-
-beforeAll(async () => {
-	({ db, sessions } = openDb(inject('databaseUrl')));
-	if (redisUrl)
-		nodes = [await startNode(db, sessions, redisUrl), await startNode(db, sessions, redisUrl)];
-});
-afterAll(async () => {
-	await Promise.all(nodes.map((n) => n.stop()));
-	await db.$disconnect();
-});
+const { db, sessions, redisUrl, nodes } = twoNodesThroughRedis();
 
 describe.skipIf(!redisUrl)('presence across two nodes', () => {
 	it('shows members on the other node, their status, and their leaving', async () => {
