@@ -92,6 +92,17 @@ const DEV_SECRETS_KEY = 'Y2hvcnVzLWRldmVsb3BtZW50LW9ubHktc2VjcmV0cyE=';
 
 let parsed: Env | undefined;
 
+/**
+ * An absolute link into the app (mail, invites, OAuth redirect URIs). Always the configured
+ * public origin (required in production; `pnpm dev` serves on localhost:5173), never the
+ * request's Host header: a forged Host would put an attacker's domain in front of a token.
+ */
+export function publicUrl(path: string, params: Record<string, string> = {}): string {
+	const url = new URL(path, getEnv().ORIGIN ?? 'http://localhost:5173');
+	for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
+	return url.href;
+}
+
 /** Parsed once; throws a readable list of every bad variable so the server refuses to start. */
 export function getEnv(): Env {
 	if (parsed) return parsed;

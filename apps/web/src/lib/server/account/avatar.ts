@@ -50,33 +50,29 @@ async function deleteObject(key: string | null): Promise<void> {
 		.catch((err) => logger('avatars').warn({ err }, 'old avatar delete failed'));
 }
 
-/** Stores a new avatar and drops the previous object. */
-export async function setAvatar(userId: string, input: Buffer): Promise<Date> {
-	const webp = await renderAvatar(input);
-	const key = avatarKey(userId);
-	await getStore().putBuffer(key, webp, 'image/webp');
+/** Points the account at `key` (or none) and drops the object it pointed at before. */
+async function swapAvatar(userId: string, key: string | null): Promise<Date | null> {
 	const db = getDb();
 	const before = await db.user.findUniqueOrThrow({
 		where: { id: userId },
 		select: { avatarKey: true }
 	});
-	const avatarUpdatedAt = new Date();
+	const avatarUpdatedAt = key ? new Date() : null;
 	await db.user.update({ where: { id: userId }, data: { avatarKey: key, avatarUpdatedAt } });
 	await deleteObject(before.avatarKey);
 	return avatarUpdatedAt;
 }
 
+/** Stores a new avatar and drops the previous object. */
+export async function setAvatar(userId: string, input: Buffer): Promise<Date> {
+	const webp = await renderAvatar(input);
+	const key = avatarKey(userId);
+	await getStore().putBuffer(key, webp, 'image/webp');
+	return (await swapAvatar(userId, key))!;
+}
+
 export async function removeAvatar(userId: string): Promise<void> {
-	const db = getDb();
-	const before = await db.user.findUniqueOrThrow({
-		where: { id: userId },
-		select: { avatarKey: true }
-	});
-	await db.user.update({
-		where: { id: userId },
-		data: { avatarKey: null, avatarUpdatedAt: null }
-	});
-	await deleteObject(before.avatarKey);
+	await swapAvatar(userId, null);
 }
 
 /** Reads the upload: the raw body (image/*) or the `avatar` field of a multipart form. */

@@ -5,7 +5,8 @@ import { z } from 'zod';
 import { ApiError } from '../api/errors.ts';
 import { verifySecondFactor } from '../auth/two-factor.ts';
 import { getDb } from '../db.ts';
-import { publicUrl, sendMailLater } from '../mail/mailer.ts';
+import { publicUrl } from '../env.ts';
+import { sendMailLater } from '../mail/mailer.ts';
 import { passwordChanged, resetPassword } from '../mail/templates.ts';
 import { consume, getLimiters } from '../rate-limit.ts';
 import {

@@ -2,7 +2,8 @@ import { isUniqueViolation } from '@chorus/db';
 import { z } from 'zod';
 import { ApiError } from '../api/errors.ts';
 import { getDb } from '../db.ts';
-import { publicUrl, sendMailLater } from '../mail/mailer.ts';
+import { publicUrl } from '../env.ts';
+import { sendMailLater } from '../mail/mailer.ts';
 import { verifyEmail } from '../mail/templates.ts';
 import { consume, getLimiters } from '../rate-limit.ts';
 import {
@@ -43,13 +44,19 @@ export async function resendVerification(
 	await sendVerification({ id: user.id, email: user.email, displayName: user.displayName });
 }
 
+/** A live verify or change link; a verification link sent to an address since changed is stale. */
+async function liveEmailToken(token: string) {
+	const row = await findLiveToken(token, ['verify', 'change']);
+	return !row || (row.purpose === 'verify' && row.user.email !== row.email) ? null : row;
+}
+
 /**
  * What a verify/change link is for, without spending it: the page shows a button that POSTs,
  * because mail scanners fetch links (a GET must not confirm anything).
  */
 export async function peekEmailToken(token: string) {
-	const row = await findLiveToken(token, ['verify', 'change']);
-	if (!row || (row.purpose === 'verify' && row.user.email !== row.email)) return null;
+	const row = await liveEmailToken(token);
+	if (!row) return null;
 	return { purpose: row.purpose as 'verify' | 'change', email: row.email };
 }
 
@@ -59,10 +66,8 @@ export async function peekEmailToken(token: string) {
  * address in the meantime (the link then stays usable, so nothing is lost by retrying later).
  */
 export async function confirmEmailToken(token: string) {
-	const row = await findLiveToken(token, ['verify', 'change']);
+	const row = await liveEmailToken(token);
 	if (!row) throw invalidToken();
-	// A verification link is for the address it was sent to: after a change it is stale.
-	if (row.purpose === 'verify' && row.user.email !== row.email) throw invalidToken();
 	try {
 		await getDb().$transaction(async (tx) => {
 			await spendToken(tx, row.id);

@@ -33,17 +33,6 @@ export function devMailbox(): readonly MailboxEntry[] {
 	return mailbox;
 }
 
-/**
- * An absolute link into the app. Always the configured public origin (required in production),
- * never the request's Host header: a forged Host would otherwise put an attacker's domain in
- * front of a reset token (ASVS 5.0 V2/V3 "host header poisoning").
- */
-export function publicUrl(path: string, params: Record<string, string> = {}): string {
-	const url = new URL(path, getEnv().ORIGIN ?? 'http://localhost:5173');
-	for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
-	return url.href;
-}
-
 /** Sends one message through SMTP_URL; without it, development keeps it in the dev mailbox. */
 export async function sendMail(mail: Mail): Promise<void> {
 	const env = getEnv();

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { ApiError } from '../api/errors.ts';
 import { toPublic, type AuthMeta } from '../auth/service.ts';
 import { getDb, getSessions } from '../db.ts';
-import { getEnv } from '../env.ts';
+import { publicUrl } from '../env.ts';
 import { consume, getLimiters } from '../rate-limit.ts';
 import { requirePermission, toRoomInfo } from './rooms.ts';
 
@@ -95,11 +95,7 @@ export function inviteState(i: InviteRow, now = new Date()): InviteState {
 	return 'active';
 }
 
-/** Links point at the configured public origin: a spoofed Host header must not shape them. */
-export function inviteUrl(token: string): string {
-	const origin = getEnv().ORIGIN ?? 'http://localhost:5173';
-	return `${origin.replace(/\/+$/, '')}/invite/${token}`;
-}
+export const inviteUrl = (token: string): string => publicUrl(`/invite/${token}`);
 
 function toSummary(i: InviteRow): InviteSummary {
 	return {

@@ -2,7 +2,7 @@ import type { Cookies, RequestEvent } from '@sveltejs/kit';
 import { generateCodeVerifier, generateState, type OAuth2Tokens } from 'arctic';
 import { timingSafeEqual } from 'node:crypto';
 import { ApiError } from '../../api/errors.ts';
-import { getEnv } from '../../env.ts';
+import { getEnv, publicUrl } from '../../env.ts';
 import { safeRedirect } from '../../forms.ts';
 import { logger } from '../../logger.ts';
 import { consume, getLimiters } from '../../rate-limit.ts';
@@ -35,11 +35,7 @@ interface FlowState {
 /** A failed OAuth round trip: always 400, never a session. */
 export const oauthFailed = (message: string) => new ApiError(400, 'OAUTH_FAILED', message);
 
-/** The redirect URI is built on the configured ORIGIN, never on the Host header. */
-export function callbackUrl(providerId: string, requestOrigin: string): string {
-	const origin = getEnv().ORIGIN ?? requestOrigin; // ORIGIN is required outside development
-	return new URL(`/auth/oauth/${providerId}/callback`, origin).href;
-}
+const callbackUrl = (providerId: string): string => publicUrl(`/auth/oauth/${providerId}/callback`);
 
 const cookieOptions = (providerId: string) => ({
 	// Only the provider's own routes ever see it.
@@ -63,7 +59,7 @@ export function startAuthorization(
 		...cookieOptions(provider.id),
 		maxAge: STATE_COOKIE_MAX_AGE_S
 	});
-	const client = provider.client(callbackUrl(provider.id, event.url.origin));
+	const client = provider.client(callbackUrl(provider.id));
 	return client.createAuthorizationURL(state, provider.pkce ? verifier : null, provider.scopes);
 }
 
@@ -121,7 +117,7 @@ export async function handleCallback(
 	let tokens: OAuth2Tokens;
 	try {
 		tokens = await provider
-			.client(callbackUrl(provider.id, url.origin))
+			.client(callbackUrl(provider.id))
 			.validateAuthorizationCode(code, provider.pkce ? flow.v : null);
 		tokens.accessToken(); // throws when the answer has none
 	} catch (err) {

@@ -31,6 +31,16 @@ function displayNameFrom(profile: ProviderProfile): string {
 	return name.slice(0, DISPLAY_NAME_MAX_LENGTH);
 }
 
+/** The identity (provider, provider user id) with its account, if someone has linked it. */
+const findIdentity = (provider: OAuthProvider, profile: ProviderProfile) =>
+	getDb().oAuthIdentity.findUnique({
+		where: { provider_providerUserId: { provider: provider.id, providerUserId: profile.id } },
+		include: { user: true }
+	});
+
+/** Provider emails are compared and stored like ours: trimmed, lower-case. */
+const normalEmail = (profile: ProviderProfile) => profile.email?.trim().toLowerCase() || null;
+
 const emailTaken = (label: string) =>
 	failed(
 		`An account with the email of this ${label} account already exists. Sign in to it, then ` +
@@ -44,18 +54,13 @@ const emailTaken = (label: string) =>
  */
 export async function signInWithIdentity(provider: OAuthProvider, profile: ProviderProfile) {
 	const db = getDb();
-	const identity = await db.oAuthIdentity.findUnique({
-		where: {
-			provider_providerUserId: { provider: provider.id, providerUserId: profile.id }
-		},
-		include: { user: true }
-	});
+	const identity = await findIdentity(provider, profile);
 	if (identity) {
 		if (identity.user.deletedAt) throw failed('This account was deleted.');
 		return identity.user;
 	}
 
-	const email = profile.email?.trim().toLowerCase() || null;
+	const email = normalEmail(profile);
 	if (email && (await db.user.findUnique({ where: { email }, select: { id: true } }))) {
 		throw emailTaken(provider.label);
 	}
@@ -75,12 +80,7 @@ export async function signInWithIdentity(provider: OAuthProvider, profile: Provi
 	} catch (err) {
 		if (!isUniqueViolation(err)) throw err;
 		// Raced with another sign-in of the same identity, or the email was just taken.
-		const again = await db.oAuthIdentity.findUnique({
-			where: {
-				provider_providerUserId: { provider: provider.id, providerUserId: profile.id }
-			},
-			include: { user: true }
-		});
+		const again = await findIdentity(provider, profile);
 		if (again && !again.user.deletedAt) return again.user;
 		throw emailTaken(provider.label);
 	}
@@ -93,11 +93,7 @@ export async function linkIdentity(
 	profile: ProviderProfile
 ) {
 	const db = getDb();
-	const existing = await db.oAuthIdentity.findUnique({
-		where: {
-			provider_providerUserId: { provider: provider.id, providerUserId: profile.id }
-		}
-	});
+	const existing = await findIdentity(provider, profile);
 	if (existing) {
 		if (existing.userId === userId) return;
 		throw failed(`This ${provider.label} account is already linked to another Chorus account.`);
@@ -108,7 +104,7 @@ export async function linkIdentity(
 				userId,
 				provider: provider.id,
 				providerUserId: profile.id,
-				email: profile.email?.trim().toLowerCase() || null
+				email: normalEmail(profile)
 			}
 		});
 	} catch (err) {
@@ -164,11 +160,14 @@ function streamingProvider(id: string): OAuthProvider {
 }
 
 /**
- * A usable access token for a linked streaming service, refreshed (and stored, sealed) when it
+ * A usable access token (and the account it belongs to) for a linked streaming service, refreshed (and stored, sealed) when it
  * expired or is about to. A lock per account and service keeps concurrent requests on any node
  * from spending a rotating refresh token twice.
  */
-export async function getFreshAccessToken(userId: string, providerId: string): Promise<string> {
+export async function getFreshAccessToken(
+	userId: string,
+	providerId: string
+): Promise<{ token: string; providerUserId: string }> {
 	const provider = streamingProvider(providerId);
 	const key = getEnv().secretsKey;
 	const db = getDb();
@@ -178,7 +177,8 @@ export async function getFreshAccessToken(userId: string, providerId: string): P
 
 	const row = await db.linkedAccount.findUnique({ where });
 	if (!row) throw new ApiError(404, 'NOT_FOUND', `${provider.label} is not connected`);
-	if (!needsRefresh(row.accessTokenExpiresAt)) return unsealString(key, row.accessToken);
+	const fresh = (token: string) => ({ token, providerUserId: row.providerUserId });
+	if (!needsRefresh(row.accessTokenExpiresAt)) return fresh(unsealString(key, row.accessToken));
 
 	return db.$transaction(
 		async (tx) => {
@@ -187,7 +187,7 @@ export async function getFreshAccessToken(userId: string, providerId: string): P
 			if (!current) throw new ApiError(404, 'NOT_FOUND', `${provider.label} is not connected`);
 			// Another request refreshed it while this one waited for the lock.
 			if (!needsRefresh(current.accessTokenExpiresAt)) {
-				return unsealString(key, current.accessToken);
+				return fresh(unsealString(key, current.accessToken));
 			}
 			const client = provider.client('');
 			if (!current.refreshToken || !client.refreshAccessToken) {
@@ -213,7 +213,7 @@ export async function getFreshAccessToken(userId: string, providerId: string): P
 				where,
 				data: sealedTokens(key, tokens, current.refreshToken)
 			});
-			return tokens.accessToken();
+			return fresh(tokens.accessToken());
 		},
 		{ timeout: 20_000 }
 	);
@@ -222,13 +222,9 @@ export async function getFreshAccessToken(userId: string, providerId: string): P
 /** The service's own profile, fetched with a fresh token (shows the link works). */
 export async function fetchStreamingProfile(userId: string, providerId: string) {
 	const provider = streamingProvider(providerId);
-	const token = await getFreshAccessToken(userId, provider.id);
-	const row = await getDb().linkedAccount.findUniqueOrThrow({
-		where: { userId_provider: { userId, provider: provider.id } },
-		select: { providerUserId: true }
-	});
+	const { token, providerUserId } = await getFreshAccessToken(userId, provider.id);
 	try {
-		return await provider.fetchRawProfile(token, row.providerUserId);
+		return await provider.fetchRawProfile(token, providerUserId);
 	} catch (err) {
 		log().warn({ provider: provider.id, err: (err as Error).message }, 'profile request failed');
 		if (err instanceof ProviderRequestError && err.status === 401) {
