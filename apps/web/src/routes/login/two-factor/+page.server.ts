@@ -1,8 +1,9 @@
 import { redirect } from '@sveltejs/kit';
-import { clearSessionCookie, setSessionCookie } from '$lib/server/auth/cookies';
+import { sessionAction } from '$lib/server/auth/actions';
+import { clearSessionCookie } from '$lib/server/auth/cookies';
 import { logout } from '$lib/server/auth/service';
 import { completeSignIn, secondFactorInput } from '$lib/server/auth/two-factor';
-import { formAction, safeRedirect } from '$lib/server/forms';
+import { safeRedirect } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals, url }) => {
@@ -13,19 +14,14 @@ export const load: PageServerLoad = ({ locals, url }) => {
 };
 
 export const actions: Actions = {
-	verify: async ({ request, locals, cookies, url, getClientAddress }) => {
-		const pending = locals.pendingTwoFactor;
+	verify: (event) => {
+		const pending = event.locals.pendingTwoFactor;
 		if (!pending) redirect(303, '/login');
-		const result = await formAction(request, secondFactorInput, async (input) => {
-			const { token, session } = await completeSignIn(pending, input, {
-				ip: getClientAddress(),
-				userAgent: request.headers.get('user-agent')
-			});
-			setSessionCookie(cookies, token, session.expiresAt);
-			return null;
-		});
-		if (result) return result;
-		redirect(303, safeRedirect(url.searchParams.get('redirectTo')));
+		return sessionAction(
+			secondFactorInput,
+			(input, meta) => completeSignIn(pending, input, meta),
+			[]
+		)(event);
 	},
 	cancel: async ({ locals, cookies }) => {
 		if (locals.pendingTwoFactor) await logout(locals.pendingTwoFactor.session.id);
