@@ -102,4 +102,37 @@ describe('docker-compose.yml', () => {
 			}
 		}
 	);
+
+	it.skipIf(!cli)(
+		cli
+			? `runs Prometheus and Grafana only under the monitoring profile (\`${cliName} config\`)`
+			: 'monitoring profile (SKIPPED: no compose CLI found)',
+		() => {
+			if (!cli) throw new Error('unreachable: skipped without a compose CLI');
+			const check = compose(cli, ['--profile', 'monitoring', 'config', '-q']);
+			expect(check.stderr.trim()).toBe('');
+			expect(check.status).toBe(0);
+			const { status, stdout, stderr } = compose(cli, ['--profile', 'monitoring', 'config']);
+			expect(status, stderr).toBe(0);
+			const prometheus = serviceBlock(stdout, 'prometheus');
+			const grafana = serviceBlock(stdout, 'grafana');
+			// `config` lists profiled services too (v1 does even without --profile): the key says it.
+			for (const block of [prometheus, grafana]) {
+				expect(block).toMatch(/profiles:\n\s+- monitoring$/m);
+			}
+			// Pinned to a release, never a moving tag.
+			expect(prometheus).toMatch(/image: prom\/prometheus:v\d+\.\d+\.\d+$/m);
+			expect(grafana).toMatch(/image: grafana\/grafana:\d+\.\d+\.\d+$/m);
+			expect(prometheus).toMatch(/deploy\/prometheus:\/etc\/prometheus:ro/);
+			expect(prometheus).toMatch(/METRICS_TOKEN/);
+			expect(grafana).toMatch(/deploy\/grafana\/provisioning:\/etc\/grafana\/provisioning:ro/);
+			expect(grafana).toMatch(/deploy\/grafana\/dashboards:\/var\/lib\/grafana\/dashboards:ro/);
+			// Published on this host only.
+			for (const block of [prometheus, grafana]) expect(block).toMatch(/127\.0\.0\.1/);
+			// Both services get the token Prometheus scrapes with.
+			for (const app of ['web', 'realtime']) {
+				expect(serviceBlock(stdout, app), app).toMatch(/METRICS_TOKEN/);
+			}
+		}
+	);
 });

@@ -1,8 +1,16 @@
-import { test as base, expect, type APIRequestContext } from '@playwright/test';
+import {
+	test as base,
+	expect,
+	type APIRequestContext,
+	type BrowserContext,
+	type TestInfo
+} from '@playwright/test';
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import { makeAudio } from '../tests/fixtures/audio.ts';
 import { basename } from 'node:path';
 import { AccountPage } from './pages/account.page.ts';
+import { AlbumPage } from './pages/album.page.ts';
 import { AppShell } from './pages/app-shell.page.ts';
 import { LibraryPage } from './pages/library.page.ts';
 import { LoginPage } from './pages/login.page.ts';
@@ -18,6 +26,14 @@ export interface Credentials {
 	password: string;
 	displayName: string;
 }
+
+/**
+ * Headers for API calls made with Playwright's request contexts. Browsers send Origin on every
+ * POST and the web app refuses mutations without it (CSRF); an APIRequestContext sends none.
+ */
+export const SAME_ORIGIN = {
+	origin: `http://localhost:${Number(process.env.E2E_WEB_PORT ?? 4173)}`
+} as const;
 
 /** A user nobody has registered yet: unique per call, so tests never collide (or retry into 409s). */
 export function newCredentials(): Credentials {
@@ -40,6 +56,10 @@ export interface TrackJson {
 	id: string;
 	title: string;
 	artist: string;
+	album: string | null;
+	albumId: string | null;
+	genre: string | null;
+	coverUrl: string;
 	durationMs: number;
 	processingStatus: 'pending' | 'ready' | 'failed';
 	visibility: 'private' | 'unlisted' | 'public';
@@ -67,7 +87,10 @@ export class LibraryApi {
 	constructor(readonly request: APIRequestContext) {}
 
 	async #json<T>(path: string, init: Parameters<APIRequestContext['fetch']>[1] = {}) {
-		const res = await this.request.fetch(path, init);
+		const res = await this.request.fetch(path, {
+			...init,
+			headers: { ...SAME_ORIGIN, ...init.headers }
+		});
 		expect(res.ok(), `${init.method ?? 'GET'} ${path}: ${res.status()} ${await res.text()}`).toBe(
 			true
 		);
@@ -112,6 +135,8 @@ export class LibraryApi {
 }
 
 interface Fixtures {
+	/** CSP violations the browser reported in any context of the test; must stay empty. */
+	cspViolations: string[];
 	/** Fresh, unregistered credentials for this test. */
 	credentials: Credentials;
 	/** A user registered through the JSON API (not signed in in `page`); its credentials. */
@@ -126,6 +151,7 @@ interface Fixtures {
 	accountPage: AccountPage;
 	uploadPage: UploadPage;
 	libraryPage: LibraryPage;
+	albumPage: AlbumPage;
 	trackPage: TrackPage;
 	playlistPage: PlaylistPage;
 	searchPage: SearchPage;
@@ -133,6 +159,30 @@ interface Fixtures {
 }
 
 export const test = base.extend<Fixtures>({
+	cspViolations: [
+		async ({ browser, context }, use) => {
+			const seen: string[] = [];
+			const watch = (c: BrowserContext) =>
+				c.on('console', (m) => {
+					if (/Content Security Policy/i.test(m.text())) seen.push(m.text());
+				});
+			watch(context);
+			// Specs open more contexts (host and guests) with browser.newContext(): watch those too.
+			const newContext = browser.newContext.bind(browser);
+			browser.newContext = async (options) => {
+				const c = await newContext(options);
+				watch(c);
+				return c;
+			};
+			try {
+				await use(seen);
+			} finally {
+				browser.newContext = newContext;
+			}
+			expect(seen, 'CSP violations in the browser console').toEqual([]);
+		},
+		{ auto: true }
+	],
 	// Playwright requires the object pattern even when a fixture uses no other fixture.
 	// eslint-disable-next-line no-empty-pattern
 	credentials: async ({}, use) => {
@@ -140,7 +190,10 @@ export const test = base.extend<Fixtures>({
 	},
 	apiUser: async ({ request }, use) => {
 		const user = newCredentials();
-		const res = await request.post('/api/v1/auth/register', { data: user });
+		const res = await request.post('/api/v1/auth/register', {
+			data: user,
+			headers: SAME_ORIGIN
+		});
 		expect(res.status(), `seeding ${user.email}: ${await res.text()}`).toBe(201);
 		const body = (await res.json()) as { user: { email: string; displayName: string } };
 		expect(body.user).toMatchObject({ email: user.email, displayName: user.displayName });
@@ -148,7 +201,8 @@ export const test = base.extend<Fixtures>({
 	},
 	signedInUser: async ({ page, apiUser }, use) => {
 		const res = await page.request.post('/api/v1/auth/login', {
-			data: { email: apiUser.email, password: apiUser.password }
+			data: { email: apiUser.email, password: apiUser.password },
+			headers: SAME_ORIGIN
 		});
 		expect(res.status(), `signing in ${apiUser.email}: ${await res.text()}`).toBe(200);
 		await use(apiUser);
@@ -175,6 +229,9 @@ export const test = base.extend<Fixtures>({
 	libraryPage: async ({ page }, use) => {
 		await use(new LibraryPage(page));
 	},
+	albumPage: async ({ page }, use) => {
+		await use(new AlbumPage(page));
+	},
 	trackPage: async ({ page }, use) => {
 		await use(new TrackPage(page));
 	},
@@ -188,5 +245,25 @@ export const test = base.extend<Fixtures>({
 		await use(new PlayerBar(page));
 	}
 });
+
+/** Uploads a real MP3 as the user of `request` and makes it public, so room members can add it. */
+export async function publicTrack(
+	request: APIRequestContext,
+	testInfo: TestInfo,
+	title: string,
+	artist: string,
+	frequencyHz: number
+): Promise<TrackJson> {
+	const dir = testInfo.outputPath('audio');
+	await mkdir(dir, { recursive: true });
+	const file = await makeAudio(dir, 'mp3', { title, artist, seconds: 20, frequencyHz });
+	const track = await new LibraryApi(request).upload(file);
+	const res = await request.patch(`/api/v1/tracks/${track.id}`, {
+		data: { visibility: 'public' },
+		headers: SAME_ORIGIN
+	});
+	expect(res.status(), await res.text()).toBe(200);
+	return track;
+}
 
 export { expect };

@@ -9,6 +9,7 @@
 //   REDIS_URL          optional; rate limits are namespaced per run so runs never collide
 //   E2E_RATE_LIMIT_PER_IP (default 1000) register/login/invite/email limits per client address: every test
 //                      comes from 127.0.0.1, and these suites do not test the limits
+//   E2E_ROOM_IDLE_PAUSE_SEC (default 8) a playing room nobody listens to pauses after this long
 // Mail goes to a real SMTP server on loopback that spools it into e2e/.runtime/mail (e2e/mail.ts).
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -74,6 +75,8 @@ async function start() {
 		HOST: host,
 		DATABASE_URL: db.url,
 		REALTIME_ALLOWED_ORIGINS: webOrigin,
+		// Short, so a spec can watch an unheard room pause; long enough for players to start.
+		ROOM_IDLE_PAUSE_SEC: process.env.E2E_ROOM_IDLE_PAUSE_SEC ?? '8',
 		...redis
 	});
 	if (stopping) return;

@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { ALLOWED_ORIGIN, openDb, startNode } from '../apps/realtime/test/harness.ts';
 import { DEMO_ALBUMS, seedDemoLibrary, seedDemoRoom } from '../scripts/lib/demo-library.ts';
@@ -9,10 +12,10 @@ describe('demo library', () => {
 		const ip = randomIp();
 		const reg = await fetch(`${base}/api/v1/auth/register`, {
 			method: 'POST',
-			headers: { 'content-type': 'application/json', 'x-forwarded-for': ip },
+			headers: { 'content-type': 'application/json', 'x-forwarded-for': ip, origin: base },
 			body: JSON.stringify({
 				email: uniqueEmail('demo'),
-				password: 'password-123',
+				password: 'tidal-marmot-orchard-5',
 				displayName: 'Demo'
 			})
 		});
@@ -66,22 +69,51 @@ describe('demo library', () => {
 			await new Promise((r) => setTimeout(r, 250));
 		}
 
-		// A demo room with four queued tracks and a working invite, once.
+		// A demo room with four queued tracks, once, and a working invite link on every start.
 		const { db, sessions } = openDb(inject('databaseUrl'));
 		const node = await startNode(db, sessions);
-		try {
-			const invite = await seedDemoRoom(session, node.url, ALLOWED_ORIGIN);
-			expect(invite).toMatch(/\/invite\/[\w-]{40,}$/);
-			expect(await seedDemoRoom(session, node.url, ALLOWED_ORIGIN)).toBeNull();
-			const preview = await fetch(`${base}/api/v1/invites/${invite!.split('/').pop()}`, {
+		const dir = await mkdtemp(join(tmpdir(), 'chorus-demo-invite-'));
+		const inviteFile = join(dir, 'demo-invite.json');
+		const preview = async (link: string) => {
+			const res = await fetch(`${base}/api/v1/invites/${link.split('/').pop()}`, {
 				headers: { 'x-forwarded-for': ip }
 			});
-			const { room } = (await preview.json()) as { room: { id: string; name: string } };
-			expect(room.name).toBe('Demo listening room');
-			expect(await db.queueItem.count({ where: { roomId: room.id, status: 'queued' } })).toBe(4);
+			return {
+				status: res.status,
+				room: ((await res.json()) as { room?: { id: string; name: string } }).room
+			};
+		};
+		try {
+			const invite = await seedDemoRoom(session, node.url, ALLOWED_ORIGIN, inviteFile);
+			expect(invite).toMatch(new RegExp(`^${base}/invite/[\\w-]{40,}$`));
+			const { room } = await preview(invite!);
+			expect(room!.name).toBe('Demo listening room');
+			expect(await db.queueItem.count({ where: { roomId: room!.id, status: 'queued' } })).toBe(4);
+
+			// The next start prints the same link (rebuilt on the app's origin of that start).
+			expect(await seedDemoRoom(session, node.url, ALLOWED_ORIGIN, inviteFile)).toBe(invite);
+			// Revoked (or the file lost): a new working link to the same room, no second room.
+			await db.roomInvite.updateMany({
+				where: { roomId: room!.id },
+				data: { revokedAt: new Date() }
+			});
+			const next = await seedDemoRoom(session, node.url, ALLOWED_ORIGIN, inviteFile);
+			expect(next).not.toBe(invite);
+			expect((await preview(next!)).room!.id).toBe(room!.id);
+			await rm(inviteFile);
+			const third = await seedDemoRoom(session, node.url, ALLOWED_ORIGIN, inviteFile);
+			expect(third).not.toBe(next);
+			expect((await preview(third!)).status).toBe(200);
+			const rooms = (await (
+				await fetch(`${base}/api/v1/rooms`, {
+					headers: { cookie: session.cookie, 'x-forwarded-for': ip }
+				})
+			).json()) as { rooms: { room: { name: string } }[] };
+			expect(rooms.rooms.map((r) => r.room.name)).toEqual(['Demo listening room']);
 		} finally {
 			await node.stop();
 			await db.$disconnect();
+			await rm(dir, { recursive: true, force: true });
 		}
 	}, 60_000);
 });

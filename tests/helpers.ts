@@ -1,4 +1,5 @@
 import { randomBytes, randomInt } from 'node:crypto';
+import { networkInterfaces } from 'node:os';
 import { hashPassword, type SessionService } from '@chorus/auth';
 import type { Db } from '@chorus/db';
 
@@ -26,6 +27,14 @@ declare module 'vitest' {
 		oauthProviderUrl: string;
 	}
 }
+
+/**
+ * An address of this machine that is not loopback (undefined when it has none): requests to it
+ * come from it too, which is how tests play a peer on the network.
+ */
+export const lanAddress = Object.values(networkInterfaces())
+	.flat()
+	.find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
 
 export const uniqueEmail = (tag = 'user') => `${tag}-${randomBytes(6).toString('hex')}@test.chorus`;
 
@@ -71,6 +80,11 @@ export async function createTrack(
 			processingStatus: 'ready'
 		}
 	});
+}
+
+/** The room's version now: what a client that saw every broadcast bases playback commands on. */
+export async function roomVersion(db: Db, roomId: string): Promise<number> {
+	return Number((await db.room.findUniqueOrThrow({ where: { id: roomId } })).version);
 }
 
 export async function createRoom(

@@ -61,7 +61,12 @@ export const webBuild = join(repoRoot, 'apps/web/build/index.js');
 /** The production build of the web app (`pnpm build` first). */
 export async function startWeb(
 	env: Record<string, string>,
-	opts: { port?: number; host?: string } = {}
+	opts: {
+		port?: number;
+		host?: string;
+		/** Where to wait for a 200 (default /api/v1/health: PostgreSQL and Redis answer). */
+		readyPath?: string;
+	} = {}
 ): Promise<StartedProcess> {
 	if (!existsSync(webBuild)) throw new Error('apps/web/build is missing: run `pnpm build` first');
 	const port = opts.port ?? (await freePort());
@@ -78,10 +83,12 @@ export async function startWeb(
 		SECRETS_KEY: randomBytes(32).toString('base64'),
 		...env
 	});
-	await waitForHttp(`${url}/api/v1/health`, child, output).catch(async (e) => {
-		child.kill('SIGKILL');
-		throw e;
-	});
+	await waitForHttp(`${url}${opts.readyPath ?? '/api/v1/health'}`, child, output).catch(
+		async (e) => {
+			child.kill('SIGKILL');
+			throw e;
+		}
+	);
 	return { url, port, child, output, stop: stopper(child) };
 }
 

@@ -10,6 +10,9 @@ export default defineConfig({
 	server: {
 		port: 5173,
 		strictPort: true,
+		// `pnpm dev --lan` with CHORUS_LAN_HOST set to a name (mybox.local): Vite answers only
+		// localhost and IP addresses unless told which other Host is its own (DNS rebinding guard).
+		allowedHosts: process.env.CHORUS_LAN_HOST ? [process.env.CHORUS_LAN_HOST] : [],
 		proxy: {
 			'/socket.io': { target: realtimeTarget, ws: true, changeOrigin: false }
 		}

@@ -61,7 +61,7 @@ export async function startApp(
 
 	const res = await fetch(`${web.url}/api/v1/auth/register`, {
 		method: 'POST',
-		headers: { 'content-type': 'application/json' },
+		headers: { 'content-type': 'application/json', origin: web.url },
 		body: JSON.stringify({
 			email: `bench-${randomBytes(6).toString('hex')}@bench.chorus`,
 			password: `bench-${randomBytes(12).toString('hex')}`,
@@ -136,6 +136,7 @@ export async function uploadFile(
 				method: 'POST',
 				headers: {
 					cookie: app.cookie,
+					origin: app.url,
 					'content-type': `multipart/form-data; boundary=${boundary}`,
 					'content-length': String(head.length + size + tail.length)
 				}

@@ -4,6 +4,7 @@
 // so this measures exactly what the server sends.
 //
 //   node --import tsx bench/search/run.ts [--rows 100000] [--iterations 40] [--try-indexes yes]
+//     [--vocabulary 200000]
 import { registerHooks } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
@@ -31,8 +32,13 @@ const browse = await import('../../apps/web/src/lib/server/library/browse.ts');
 type SearchParams = import('../../apps/web/src/lib/server/library/search.ts').SearchParams;
 
 const args = benchArgs(
-	{ rows: 100_000, iterations: 40, chunk: 100_000 },
-	{ rows: [1_000, 5_000_000], iterations: [5, 1000], chunk: [1_000, 1_000_000] },
+	{ rows: 100_000, iterations: 40, chunk: 100_000, vocabulary: 0 },
+	{
+		rows: [1_000, 5_000_000],
+		iterations: [5, 1000],
+		chunk: [1_000, 1_000_000],
+		vocabulary: [0, 2_000_000]
+	},
 	{ 'try-indexes': ['no', 'yes'] }
 );
 // Generating and indexing 1M rows takes ~1.5 min on 2 cores; queries a few seconds per 100k.
@@ -105,6 +111,9 @@ const FAMOUS = [
 	'Amadou & Mariam',
 	'Los Lobos'
 ];
+/** For --vocabulary: made-up words from these, with trigrams as shared as real words'. */
+const SYLLABLES = `ka lo mi ne ra to su vel an or in er th st ch bo da fi gu he jo ly ma ni pe qu
+ri sa te ul vo wa xe yo ze ing ent ion ous ight au ro no li gh ts be at les`.split(/\s+/);
 const GENRES =
 	`Rock|Pop|Jazz|Blues|Hip-Hop|Electronic|Classical|Folk|Country|Reggae|Soul|Funk|Metal|Punk
 |Indie|Ambient|Techno|House|R&B|Latin|Bossa Nova|Chanson|Música Popular|Schlager|Disco`
@@ -154,8 +163,8 @@ type Exec = (sql: Sql) => Promise<pg.QueryResult>;
 
 interface Case {
 	name: string;
-	/** pg_trgm threshold the app sets (with the other settings) before the statements. */
-	threshold: number;
+	/** pg_trgm threshold the app sets (with the other settings) before suggestion statements. */
+	threshold?: number;
 	/** False: run without the search settings (the app sets them only for search and suggest). */
 	settings?: false;
 	/** The statements of one request, in one transaction, as the app sends them. */
@@ -166,15 +175,17 @@ const searchCase = (q: string, extra: Partial<SearchParams> = {}): Case => {
 	const sort = search.effectiveSort(q, extra.sort);
 	return {
 		name: `search[${q || '-'}${extra.sort ? ` ${extra.sort}` : ''}${extra.genre ? ` genre=${extra.genre}` : ''}]`,
-		threshold: search.trigramThreshold(q),
 		async steps(exec) {
 			const p: SearchParams = { userId: SEARCHER, q, limit: 30, mode: 'auto', ...extra, sort };
-			// Like searchTracks(): a non-relevance sort with a query first counts word matches.
-			if (q && sort !== 'relevance') {
-				const { rows } = await exec(search.wordMatchCountStatement(p));
-				p.mode = (rows[0] as { n: number }).n < search.FUZZY_BELOW ? 'fuzzy' : 'exact';
-			}
-			return exec(search.searchStatement(p).sql);
+			// Exactly searchTracks()'s statements (searchRows: words and prefixes first, typos when
+			// they match few tracks).
+			let page: pg.QueryResult | undefined;
+			await search.searchRows(async <T>(sql: Sql, isPage: boolean) => {
+				const result = await exec(sql);
+				if (isPage) page = result;
+				return result.rows as T[];
+			}, p);
+			return page!;
 		}
 	};
 };
@@ -212,6 +223,17 @@ const SEARCHES: Case[] = [
 	searchCase('', { sort: 'newest' }),
 	searchCase('', { sort: 'most_liked', genre: 'rock' }),
 	searchCase('night', { genre: 'musica popular' })
+];
+
+/**
+ * Real typos (a transposition, a doubled letter, two misspelled words) measured on their own:
+ * `search.*` keeps the case list of earlier runs, so its figures compare across versions.
+ */
+const TYPOS: Case[] = [
+	searchCase('nigth'),
+	searchCase('beatless'),
+	searchCase('revoluiton'),
+	searchCase('nortern ligth')
 ];
 
 const SUGGESTS: Case[] = [
@@ -290,12 +312,33 @@ await runBench('search', limitMs, async (cleanup) => {
 	await client.query(`SET maintenance_work_mem = '256MB'`);
 	for (const ix of indexes) await client.query(ix.def);
 	line('setup.indexes', (performance.now() - t0) / 1000, 's', 1);
-	await client.query('VACUUM ANALYZE tracks');
+	if (args.vocabulary > 0) {
+		// The synthetic titles use ~400 words, a real library of this size many more: typo
+		// shortlists (chorus_typo_candidates) then compare a query word with more of them. Made-up
+		// words of 2 to 6 syllables, public, in no track (their typos match no extra track).
+		t0 = performance.now();
+		await client.query(
+			`INSERT INTO search_words (word, scope, track_count)
+			 SELECT DISTINCT w, '00000000-0000-0000-0000-000000000000'::uuid, 1 FROM (
+				SELECT (SELECT string_agg(($2::text[])[1 + floor(random() * cardinality($2::text[]))::int], '')
+					FROM generate_series(1, 2 + g % 4 + floor(random() * 2)::int)) AS w
+				FROM generate_series(1, $1::int) g
+			 ) x
+			 ON CONFLICT DO NOTHING`,
+			[Math.round(args.vocabulary * 1.25), SYLLABLES]
+		);
+		line('setup.vocabulary', (performance.now() - t0) / 1000, 's', 1);
+	}
+	await client.query('VACUUM ANALYZE tracks, search_words');
 	const { rows: size } = await client.query<{ n: string; bytes: string }>(
 		`SELECT count(*) AS n, pg_total_relation_size('tracks') AS bytes FROM tracks`
 	);
 	line('rows', Number(size[0]!.n), '', 0);
 	line('table_with_indexes', Number(size[0]!.bytes) / 1e6, 'MB', 0);
+	const { rows: words } = await client.query<{ n: string }>(
+		'SELECT count(*) AS n FROM search_words'
+	);
+	line('search_words', Number(words[0]!.n), 'rows', 0);
 
 	// ---- plans --------------------------------------------------------------------------------
 	const run = async (c: Case, explain = false) => {
@@ -336,7 +379,6 @@ await runBench('search', limitMs, async (cleanup) => {
 	);
 	const baseline: Case = {
 		name: 'baseline',
-		threshold: 0.5,
 		settings: false,
 		steps: (exec) =>
 			exec({
@@ -346,7 +388,6 @@ await runBench('search', limitMs, async (cleanup) => {
 	};
 	const genres: Case = {
 		name: 'genres',
-		threshold: 0.5,
 		settings: false,
 		steps: (exec) => exec(browse.genresStatement(SEARCHER))
 	};
@@ -364,9 +405,9 @@ await runBench('search', limitMs, async (cleanup) => {
 		return { times, rows, all: (list: Case[]) => summary(list.flatMap((c) => times.get(c.name)!)) };
 	}
 
-	const main = await measure([...SEARCHES, ...SUGGESTS, baseline], args.iterations);
+	const main = await measure([...SEARCHES, ...TYPOS, ...SUGGESTS, baseline], args.iterations);
 	const genreRuns = await measure([genres], Math.max(3, Math.round(args.iterations / 8)));
-	for (const c of [...SEARCHES, ...SUGGESTS]) {
+	for (const c of [...SEARCHES, ...TYPOS, ...SUGGESTS]) {
 		const s = summary(main.times.get(c.name)!);
 		line(`${c.name}.p50`, s.p50, 'ms');
 		line(
@@ -377,6 +418,7 @@ await runBench('search', limitMs, async (cleanup) => {
 	}
 	const results = {
 		search: main.all(SEARCHES),
+		typos: main.all(TYPOS),
 		suggest: main.all(SUGGESTS),
 		baseline: main.all([baseline]),
 		genres: genreRuns.all([genres])

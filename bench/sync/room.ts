@@ -3,6 +3,7 @@
 import type {
 	Ack,
 	ClientToServerEvents,
+	PlaybackAck,
 	PlaybackState,
 	PlaybackStateEvent,
 	ServerToClientEvents
@@ -234,25 +235,39 @@ export class HostControl {
 	}
 
 	/** Sends a playback command; resolves the state it scheduled (anchorMs = when it acts). */
+	/** The latest timeline seen: playback commands are based on it. */
+	get #seen(): number {
+		return this.truth.at(-1)?.version ?? 0;
+	}
+
 	async playback(
 		command: 'playback:play' | 'playback:pause' | 'playback:skip'
 	): Promise<PlaybackState> {
-		const { playback } = await this.#command<{ playback: PlaybackState }>(
+		const basedOnVersion = this.#seen;
+		const { playback, version } = await this.#command<PlaybackAck>(
 			(mutationId) =>
-				this.#socket.timeout(10_000).emitWithAck(command, { roomId: this.roomId, mutationId }),
+				this.#socket
+					.timeout(10_000)
+					.emitWithAck(command, { roomId: this.roomId, mutationId, basedOnVersion }),
 			command
 		);
+		this.#record(playback, version);
 		return playback;
 	}
 
 	async seek(positionMs: number): Promise<PlaybackState> {
-		const { playback } = await this.#command<{ playback: PlaybackState }>(
+		const basedOnVersion = this.#seen;
+		const { playback, version } = await this.#command<PlaybackAck>(
 			(mutationId) =>
-				this.#socket
-					.timeout(10_000)
-					.emitWithAck('playback:seek', { roomId: this.roomId, mutationId, positionMs }),
+				this.#socket.timeout(10_000).emitWithAck('playback:seek', {
+					roomId: this.roomId,
+					mutationId,
+					basedOnVersion,
+					positionMs
+				}),
 			'playback:seek'
 		);
+		this.#record(playback, version);
 		return playback;
 	}
 

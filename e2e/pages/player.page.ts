@@ -11,6 +11,13 @@ export class PlayerBar {
 	readonly volume: Locator;
 	/** The waveform seek bar: a slider whose aria-valuenow is the position in whole seconds. */
 	readonly seek: Locator;
+	readonly nextButton: Locator;
+	readonly previousButton: Locator;
+	readonly queueButton: Locator;
+	/** The queue panel (opened with queueButton). */
+	readonly queue: Locator;
+	/** "Playing from album “X”" under the current track in the queue panel. */
+	readonly queueSource: Locator;
 
 	constructor(readonly page: Page) {
 		this.region = page.getByRole('region', { name: 'Player', exact: true });
@@ -20,6 +27,19 @@ export class PlayerBar {
 		this.unmuteButton = this.region.getByRole('button', { name: 'Unmute', exact: true });
 		this.volume = this.region.getByRole('slider', { name: 'Volume', exact: true });
 		this.seek = this.region.getByRole('slider', { name: 'Seek', exact: true });
+		this.nextButton = this.region.getByRole('button', { name: 'Next track', exact: true });
+		this.previousButton = this.region.getByRole('button', { name: 'Previous track', exact: true });
+		this.queueButton = this.region.getByRole('button', { name: 'Queue', exact: true });
+		this.queue = page.getByRole('complementary', { name: 'Queue', exact: true });
+		this.queueSource = this.queue.getByTestId('queue-source');
+	}
+
+	/** The titles listed under "Next up" / "Next from …" in the open queue panel, in order. */
+	upcomingTitles(): Promise<string[]> {
+		return this.queue
+			.getByRole('list', { name: /^Next / })
+			.getByRole('listitem')
+			.evaluateAll((items) => items.map((li) => li.querySelector('a')?.textContent?.trim() ?? ''));
 	}
 
 	/** The link to the current track's page, named by its title. */

@@ -14,6 +14,8 @@ export class RoomPage {
 	readonly chatInput: Locator;
 	readonly chatMessages: Locator;
 	readonly leaveButton: Locator;
+	readonly settingsButton: Locator;
+	readonly settingsDialog: Locator;
 
 	constructor(readonly page: Page) {
 		const main = page.getByRole('main');
@@ -28,6 +30,8 @@ export class RoomPage {
 		this.chatInput = main.getByRole('textbox', { name: 'Message', exact: true });
 		this.chatMessages = main.getByTestId('chat-message');
 		this.leaveButton = main.getByRole('button', { name: 'Leave room', exact: true });
+		this.settingsButton = main.getByRole('button', { name: 'Settings', exact: true });
+		this.settingsDialog = page.getByRole('dialog', { name: 'Room settings' });
 	}
 
 	async goto(id: string) {
@@ -54,6 +58,18 @@ export class RoomPage {
 		const value = await url.inputValue();
 		await this.inviteDialog.getByRole('button', { name: 'Close', exact: true }).click();
 		return value;
+	}
+
+	/** As the host: lets guests search the library for tracks to add (Settings dialog). */
+	async allowGuestsToAddFromLibrary() {
+		await this.settingsButton.click();
+		await expect(this.settingsDialog).toBeVisible();
+		await this.settingsDialog
+			.getByRole('checkbox', { name: /Guests may add from the library/ })
+			.check();
+		await this.settingsDialog.getByRole('button', { name: 'Save settings', exact: true }).click();
+		await expect(this.settingsDialog.getByRole('status')).toHaveText('Saved.');
+		await this.settingsDialog.getByRole('button', { name: 'Close', exact: true }).click();
 	}
 
 	member(displayName: string): Locator {

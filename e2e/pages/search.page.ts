@@ -22,6 +22,15 @@ export class SearchPage {
 		await waitForHydration(this.page);
 	}
 
+	/** Types `q` into the header's search box and presses Enter, as people search. */
+	async searchFromHeader(q: string) {
+		await this.headerBox.fill(q);
+		await this.headerBox.press('Enter');
+		await this.page.waitForURL(
+			(url) => url.pathname === '/search' && url.searchParams.get('q') === q
+		);
+	}
+
 	track(title: string): Locator {
 		return this.songs.getByRole('link', { name: title, exact: true });
 	}

@@ -11,6 +11,19 @@ export class TrackPage {
 	readonly addToPlaylist: Locator;
 	readonly newPlaylistName: Locator;
 	readonly createAndAdd: Locator;
+	/** The big cover image at the top. */
+	readonly cover: Locator;
+	/** The owner's "Edit track" form. */
+	readonly editForm: {
+		title: Locator;
+		artist: Locator;
+		album: Locator;
+		genre: Locator;
+		save: Locator;
+		saved: Locator;
+		error: Locator;
+		coverInput: Locator;
+	};
 
 	constructor(readonly page: Page) {
 		this.main = page.getByRole('main');
@@ -19,6 +32,18 @@ export class TrackPage {
 		this.addToPlaylist = this.main.getByLabel('Add to playlist', { exact: true });
 		this.newPlaylistName = this.main.getByRole('textbox', { name: 'New playlist', exact: true });
 		this.createAndAdd = this.main.getByRole('button', { name: 'Create and add', exact: true });
+		this.cover = this.main.getByRole('img', { name: /^Cover of / });
+		const edit = this.main.locator('#edit');
+		this.editForm = {
+			title: edit.getByRole('textbox', { name: 'Title', exact: true }),
+			artist: edit.getByRole('textbox', { name: 'Artist', exact: true }),
+			album: edit.getByRole('textbox', { name: 'Album', exact: true }),
+			genre: edit.getByRole('combobox', { name: 'Genre', exact: true }),
+			save: edit.getByRole('button', { name: 'Save changes', exact: true }),
+			saved: edit.getByRole('status').filter({ hasText: 'Saved.' }),
+			error: edit.getByRole('alert'),
+			coverInput: edit.getByLabel('Change cover')
+		};
 	}
 
 	async goto(id: string) {

@@ -29,6 +29,11 @@ test.describe('authentication', () => {
 		).toBeVisible();
 		await expect(appShell.accountLink(credentials.displayName)).toBeVisible();
 		await expectConnected(appShell);
+		// The connection figures are a closed "Sync details" disclosure, not a panel in the way.
+		const details = page.getByTestId('home-sync-details');
+		await expect(details.getByTestId('home-status')).toBeHidden();
+		await details.getByText('Sync details').click();
+		await expect(details.getByTestId('home-status')).toHaveText('connected');
 		// For a human look at the signed-in home page: E2E_HOME_SCREENSHOT=/tmp/chorus-home.png
 		if (process.env.E2E_HOME_SCREENSHOT)
 			await page.screenshot({ path: process.env.E2E_HOME_SCREENSHOT });

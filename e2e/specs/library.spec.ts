@@ -79,6 +79,25 @@ test.describe('library', () => {
 		await expect(searchPage.songs.getByRole('button', { name: /^Like / })).toHaveCount(2);
 	});
 
+	test('finds a track through typos typed into the search box', async ({
+		libraryApi,
+		libraryPage,
+		searchPage
+	}, testInfo) => {
+		const word = uniqueWord();
+		const title = `Northern Lights ${word}`;
+		await libraryApi.upload(await mp3(testInfo, { title, artist: 'Aurora', seconds: 2 }));
+		// One typo in each word: a letter missing, two swapped, one wrong.
+		const wrong = word[4] === 'x' ? 'y' : 'x';
+		const q = `Nortern Ligths ${word.slice(0, 4)}${wrong}${word.slice(5)}`;
+
+		await libraryPage.goto();
+		await searchPage.searchFromHeader(q);
+		await expect(searchPage.heading).toHaveText(`Results for “${q}”`);
+		await expect(searchPage.track(title)).toBeVisible();
+		await expect(searchPage.songs.getByRole('link', { name: /^Northern Lights / })).toHaveCount(1);
+	});
+
 	test('plays a track: the player bar follows it, the play is counted, Media Session shows it', async ({
 		page,
 		libraryApi,

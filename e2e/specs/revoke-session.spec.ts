@@ -1,7 +1,7 @@
 import { AppShell } from '../pages/app-shell.page.ts';
 import { LoginPage } from '../pages/login.page.ts';
 import { SessionsPage } from '../pages/sessions.page.ts';
-import { expect, test } from '../fixtures.ts';
+import { expect, SAME_ORIGIN, test } from '../fixtures.ts';
 
 const FIREFOX = 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0';
 
@@ -16,7 +16,7 @@ test('signing out another session from /account/sessions signs that browser out 
 	try {
 		const login = await other.request.post('/api/v1/auth/login', {
 			data: { email: signedInUser.email, password: signedInUser.password },
-			headers: { 'user-agent': FIREFOX }
+			headers: { 'user-agent': FIREFOX, ...SAME_ORIGIN }
 		});
 		expect(login.status(), await login.text()).toBe(200);
 		const pageB = await other.newPage();
@@ -61,7 +61,8 @@ test('"Sign out everywhere" ends every session, this one included', async ({
 	const other = await browser.newContext({ baseURL });
 	try {
 		const login = await other.request.post('/api/v1/auth/login', {
-			data: { email: signedInUser.email, password: signedInUser.password }
+			data: { email: signedInUser.email, password: signedInUser.password },
+			headers: SAME_ORIGIN
 		});
 		expect(login.status()).toBe(200);
 		const pageB = await other.newPage();

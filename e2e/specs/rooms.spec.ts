@@ -1,15 +1,6 @@
 import { e2eSql } from '../db.ts';
-import type { APIRequestContext, Browser, TestInfo } from '@playwright/test';
-import { mkdir } from 'node:fs/promises';
-import { makeAudio } from '../../tests/fixtures/audio.ts';
-import {
-	expect,
-	LibraryApi,
-	newCredentials,
-	test,
-	uniqueWord,
-	type TrackJson
-} from '../fixtures.ts';
+import type { APIRequestContext, Browser } from '@playwright/test';
+import { expect, newCredentials, publicTrack, SAME_ORIGIN, test, uniqueWord } from '../fixtures.ts';
 import { waitForHydration } from '../pages/hydration.ts';
 import { InvitePage } from '../pages/invite.page.ts';
 import { RoomPage } from '../pages/room.page.ts';
@@ -18,31 +9,18 @@ import { RoomsPage } from '../pages/rooms.page.ts';
 // Uploads, processing and three browsers take a while.
 test.describe.configure({ timeout: 90_000 });
 
-/** Uploads a real MP3 as the user of `request` and makes it public, so room members can add it. */
-async function publicTrack(
-	request: APIRequestContext,
-	testInfo: TestInfo,
-	title: string,
-	artist: string,
-	frequencyHz: number
-): Promise<TrackJson> {
-	const dir = testInfo.outputPath('audio');
-	await mkdir(dir, { recursive: true });
-	const file = await makeAudio(dir, 'mp3', { title, artist, seconds: 20, frequencyHz });
-	const track = await new LibraryApi(request).upload(file);
-	const res = await request.patch(`/api/v1/tracks/${track.id}`, { data: { visibility: 'public' } });
-	expect(res.status(), await res.text()).toBe(200);
-	return track;
-}
-
 /** A registered user in a browser context of its own (cookies apart from the test's page). */
 async function registeredMember(browser: Browser, baseURL: string) {
 	const context = await browser.newContext({ baseURL });
 	const user = newCredentials();
-	const reg = await context.request.post('/api/v1/auth/register', { data: user });
+	const reg = await context.request.post('/api/v1/auth/register', {
+		data: user,
+		headers: SAME_ORIGIN
+	});
 	expect(reg.status(), await reg.text()).toBe(201);
 	const login = await context.request.post('/api/v1/auth/login', {
-		data: { email: user.email, password: user.password }
+		data: { email: user.email, password: user.password },
+		headers: SAME_ORIGIN
 	});
 	expect(login.status(), await login.text()).toBe(200);
 	return { context, user };
@@ -54,7 +32,10 @@ async function createInvite(
 	roomId: string,
 	body: { expiresInSec?: number | null; maxUses?: number | null }
 ) {
-	const res = await request.post(`/api/v1/rooms/${roomId}/invites`, { data: body });
+	const res = await request.post(`/api/v1/rooms/${roomId}/invites`, {
+		data: body,
+		headers: SAME_ORIGIN
+	});
 	expect(res.status(), await res.text()).toBe(201);
 	return ((await res.json()) as { invite: { id: string; url: string; expiresAt: string | null } })
 		.invite;
@@ -87,6 +68,8 @@ test.describe('rooms', () => {
 		await expect(host.member(signedInUser.displayName)).toContainText('Host');
 		const inviteUrl = await host.createInvite();
 		expect(new URL(inviteUrl).origin).toBe(new URL(baseURL!).origin);
+		// Guests add only the room's own tracks unless the host lets them search the library.
+		await host.allowGuestsToAddFromLibrary();
 
 		// A guest without an account opens the link and joins under a display name.
 		const guestContext = await browser.newContext({ baseURL });
@@ -186,7 +169,9 @@ test.describe('rooms', () => {
 		const roomId = await rooms.createRoom(`Closed door ${uniqueWord()}`);
 
 		const revoked = await createInvite(page.request, roomId, {});
-		const del = await page.request.delete(`/api/v1/rooms/${roomId}/invites/${revoked.id}`);
+		const del = await page.request.delete(`/api/v1/rooms/${roomId}/invites/${revoked.id}`, {
+			headers: SAME_ORIGIN
+		});
 		expect(del.status()).toBe(204);
 
 		const single = await createInvite(page.request, roomId, { maxUses: 1 });

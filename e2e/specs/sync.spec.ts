@@ -2,7 +2,15 @@ import type { Browser, BrowserContext, Page, TestInfo } from '@playwright/test';
 import { mkdir } from 'node:fs/promises';
 import { makeAudio } from '../../tests/fixtures/audio.ts';
 import { expect, test, uniqueWord, type LibraryApi } from '../fixtures.ts';
-import { apartMs, recordPlaybackRates, RoomPlayerProbe, RoomRemote } from '../pages/sync.ts';
+import {
+	acceptInvite,
+	apartMs,
+	createRoomWithInvite,
+	recordPlaybackRates,
+	RoomPlayerProbe,
+	RoomRemote,
+	setVisibility
+} from '../pages/sync.ts';
 
 /**
  * Loose on purpose: CI machines are slow and shared. The tight figures (a few ms) come from
@@ -12,8 +20,6 @@ const SYNC_TOLERANCE_MS = 150;
 /** The drift controller may steer by a few percent, never audibly more. */
 const MAX_RATE_DELTA = 0.05;
 const TRACK_SECONDS = 30;
-
-const realtimePort = Number(process.env.E2E_REALTIME_PORT ?? 4174);
 
 // Two real tracks, processing, two browsers starting audio: this takes a while.
 test.describe.configure({ timeout: 120_000 });
@@ -38,10 +44,7 @@ async function uploadTracks(api: LibraryApi, testInfo: TestInfo, word: string) {
 async function guestListener(browser: Browser, baseURL: string, token: string, name: string) {
 	const context: BrowserContext = await browser.newContext({ baseURL });
 	await recordPlaybackRates(context);
-	const res = await context.request.post(`/api/v1/invites/${encodeURIComponent(token)}/accept`, {
-		data: { displayName: name }
-	});
-	expect(res.status(), `accepting the invite as ${name}: ${await res.text()}`).toBe(200);
+	await acceptInvite(context, token, name);
 	const page: Page = await context.newPage();
 	return { context, page, probe: new RoomPlayerProbe(page) };
 }
@@ -56,29 +59,17 @@ test.describe('synchronized playback', () => {
 		const word = uniqueWord();
 		const [first, second] = await uploadTracks(libraryApi, testInfo, word);
 
-		const created = await page.request.post('/api/v1/rooms', { data: { name: `Sync ${word}` } });
-		expect(created.status(), await created.text()).toBe(201);
-		const { room } = (await created.json()) as { room: { id: string } };
-		const invited = await page.request.post(`/api/v1/rooms/${room.id}/invites`, { data: {} });
-		expect(invited.status(), await invited.text()).toBe(201);
-		const { invite } = (await invited.json()) as { invite: { token: string } };
-
-		const cookies = await page.context().cookies();
-		const host = await RoomRemote.connect({
-			realtimeUrl: `http://127.0.0.1:${realtimePort}`,
-			origin: new URL(baseURL!).origin,
-			cookie: cookies.map((c) => `${c.name}=${c.value}`).join('; '),
-			roomId: room.id
-		});
+		const { roomId, token } = await createRoomWithInvite(page.request, `Sync ${word}`);
+		const host = await RoomRemote.forPage(page, baseURL!, roomId);
 		const listeners = [
-			await guestListener(browser, baseURL!, invite.token, `Ann ${word}`),
-			await guestListener(browser, baseURL!, invite.token, `Bob ${word}`)
+			await guestListener(browser, baseURL!, token, `Ann ${word}`),
+			await guestListener(browser, baseURL!, token, `Bob ${word}`)
 		];
 		try {
 			await host.queue(first!.id);
 			await host.queue(second!.id);
 
-			for (const l of listeners) await l.page.goto(`/rooms/${room.id}`);
+			for (const l of listeners) await l.page.goto(`/rooms/${roomId}`);
 			const started = await host.command('playback:play');
 			expect(started.itemId).not.toBeNull();
 
@@ -105,6 +96,19 @@ test.describe('synchronized playback', () => {
 			};
 
 			await together(started.itemId!, 'play the first track');
+
+			// A listener whose tab is hidden (a locked phone) still hears the room: listening
+			// throughout, also after coming back (it used to return as merely joined).
+			const annSeenByBob = listeners[1]!.page
+				.getByTestId('member')
+				.filter({ hasText: `Ann ${word}` });
+			await expect(annSeenByBob).toHaveAttribute('data-presence', 'listening');
+			await setVisibility(listeners[0]!.page, 'hidden');
+			await listeners[0]!.page.waitForTimeout(500);
+			await expect(annSeenByBob).toHaveAttribute('data-presence', 'listening');
+			await setVisibility(listeners[0]!.page, 'visible');
+			await listeners[0]!.page.waitForTimeout(500);
+			await expect(annSeenByBob).toHaveAttribute('data-presence', 'listening');
 
 			// Seek ahead: both jump there (positions beyond the target prove the seek took effect).
 			const seekTo = 15_000;

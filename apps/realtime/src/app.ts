@@ -6,26 +6,49 @@ import type {
 	ServerToClientEvents,
 	SocketData
 } from '@chorus/protocol';
+import { checkReadiness, redisCheck } from '@chorus/ops';
 import { createAdapter } from '@socket.io/redis-adapter';
 import express from 'express';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { Redis } from 'ioredis';
 import { Server } from 'socket.io';
-import { originAllowed, sessionMiddleware } from './auth/handshake.ts';
-import { startRevocationListener, type RevocationListener } from './auth/revocations.ts';
-import { registerClockHandlers } from './clock/clock.handlers.ts';
-import { rejectUnknownEvents, type ChorusServer } from './lib/handler.ts';
+import * as chat from './chat/chat.handlers.ts';
+import * as clock from './clock/clock.handlers.ts';
+import {
+	Engine,
+	type ChorusServer,
+	type ChorusSocket,
+	type Notices,
+	type SliceConfig
+} from './engine/index.ts';
 import type { Logger } from './logger.ts';
+import * as members from './members/members.handlers.ts';
+import { accessLog, hardenHttp, requireMetricsAccess } from './http-security.ts';
 import { createMetrics } from './metrics.ts';
-import { registerPresence } from './presence/devices.ts';
-import { createEventLimiter, DEFAULT_EVENT_LIMITS, type EventLimits } from './lib/rate-limit.ts';
-import { roomKey } from './rooms/fanout.ts';
-import { RoomContext } from './rooms/room.context.ts';
-import { startAdvanceTicker } from './playback/playback.ticker.ts';
-import { createRoomFeatures, registerRoomHandlers } from './rooms/room.handlers.ts';
+import * as playback from './playback/playback.handlers.ts';
+import * as presence from './presence/presence.handlers.ts';
+import * as queue from './queue/queue.handlers.ts';
+import * as room from './room/room.handlers.ts';
+import { rejectUnknownEvents } from './socket/command.ts';
+import { originAllowed, sessionMiddleware } from './socket/handshake.ts';
+import { Decoder, Encoder } from './socket/parser.ts';
+import { createEventLimiter, DEFAULT_EVENT_LIMITS, type EventLimits } from './socket/rate-limit.ts';
+import { watchSessions, type SessionWatch } from './socket/lifetime.ts';
 
 /** Socket.IO messages are small commands; anything bigger is abuse. */
 export const MAX_MESSAGE_BYTES = 16 * 1024;
+
+/**
+ * The feature slices. Each registers its commands on every socket; `start` (optional) sets up
+ * what the slice runs per node and returns how to stop it.
+ */
+interface Slice {
+	register(socket: ChorusSocket, engine: Engine): void;
+	start?(engine: Engine, config: SliceConfig): (() => void) | void;
+}
+const SLICES: Slice[] = [clock, presence, room, members, queue, playback, chat];
+/** How long a playing room may go unheard before it pauses (AppDeps.idlePauseMs). */
+export const IDLE_PAUSE_MS = 60_000;
 
 export interface AppDeps {
 	db: Db;
@@ -35,19 +58,32 @@ export interface AppDeps {
 	/** Pub/sub pair for the Redis adapter; omitted = single node, in-memory adapter. */
 	redis?: { pub: Redis; sub: Redis };
 	/**
-	 * PostgreSQL URL for a dedicated LISTEN connection: deleted sessions' sockets are disconnected.
-	 * Omitted = no live revocation (a socket lives until it reconnects).
+	 * The adapter's channel prefix: nodes with the same one form one cluster (default
+	 * 'socket.io'). Deployments (or test runs) sharing a Redis keep apart with their own.
+	 */
+	adapterKey?: string;
+	/**
+	 * PostgreSQL URL for a dedicated LISTEN connection: deleted sessions' sockets are disconnected
+	 * and rooms changed by the web app are re-broadcast. Omitted = neither happens live.
 	 */
 	databaseUrl?: string;
 	/** Per-user event budget (defaults: DEFAULT_EVENT_LIMITS). */
 	eventLimits?: Partial<EventLimits>;
+	/** How often sockets are told their rooms' versions (default VERSION_BEACON_MS). */
+	versionBeaconMs?: number;
+	/** A playing room nobody listens to pauses after this long (default 60 s; 0 = never). */
+	idlePauseMs?: number;
+	/** Bearer token for /metrics; unset = only peers on this host may read it. */
+	metricsToken?: string;
 }
 
 export interface RealtimeApp {
 	httpServer: HttpServer;
 	io: ChorusServer;
-	/** Live session revocation (when databaseUrl was given). */
-	revocations: RevocationListener | null;
+	/** The node's PostgreSQL notice listener (a no-op one without databaseUrl). */
+	notices: Notices;
+	/** Sockets end with their sessions (the periodic re-check can be run at once in tests). */
+	sessions: SessionWatch;
 	/** Stops accepting work: health turns 503, sockets are disconnected (clients reconnect elsewhere). */
 	close(): Promise<void>;
 }
@@ -60,6 +96,7 @@ export function createApp(deps: AppDeps): RealtimeApp {
 
 	const app = express();
 	app.disable('x-powered-by');
+	app.use(accessLog(logger.child({ module: 'http' })));
 	const httpServer = createServer(app);
 
 	const io: ChorusServer = new Server<
@@ -71,78 +108,101 @@ export function createApp(deps: AppDeps): RealtimeApp {
 		maxHttpBufferSize: MAX_MESSAGE_BYTES,
 		allowRequest: originAllowed(allowed),
 		cors: { origin: [...allowed], credentials: true },
-		serveClient: false
+		serveClient: false,
+		parser: { Encoder, Decoder }
 	});
-	if (redis) io.adapter(createAdapter(redis.pub, redis.sub));
+	if (redis) io.adapter(createAdapter(redis.pub, redis.sub, { key: deps.adapterKey }));
+	hardenHttp(httpServer, io);
 
 	const metrics = createMetrics(io);
+	for (const client of redis ? [redis.pub, redis.sub] : []) {
+		client.on('error', () => metrics.dependencyError('redis'));
+	}
 
-	const peersReachable = () => redis?.pub.status === 'ready' && redis.sub.status === 'ready';
 	// Fails fast while Redis is down (no offline queue) so the limiter falls back to memory.
 	const limiterRedis = redis?.pub.duplicate({ enableOfflineQueue: false, maxRetriesPerRequest: 0 });
 	limiterRedis?.on('error', () => {}); // the adapter's clients already log Redis trouble
-	const features = createRoomFeatures(
-		new RoomContext(db, io, peersReachable, logger.child({ module: 'rooms' })),
-		createEventLimiter({ ...DEFAULT_EVENT_LIMITS, ...deps.eventLimits }, limiterRedis),
-		logger.child({ module: 'rooms' })
-	);
-	const ticker = startAdvanceTicker(db, features.playback, logger.child({ module: 'playback' }));
+	const engine = new Engine({
+		db,
+		io,
+		logger,
+		metrics,
+		peersReachable: () => redis?.pub.status === 'ready' && redis.sub.status === 'ready',
+		clustered: redis !== undefined,
+		budget: createEventLimiter({ ...DEFAULT_EVENT_LIMITS, ...deps.eventLimits }, limiterRedis),
+		databaseUrl: deps.databaseUrl
+	});
+	const sessionWatch = watchSessions(engine, sessions);
+	engine.versions.start(deps.versionBeaconMs);
+	// Broadcasts sent or published while Redis was away never arrived: once a link is back,
+	// every socket here learns its room's version and the ones behind resync.
+	for (const client of redis ? [redis.pub, redis.sub] : []) {
+		let lost = false;
+		client.on('close', () => (lost = true));
+		client.on('ready', () => {
+			if (!lost) return;
+			lost = false;
+			void engine.versions.announce();
+		});
+	}
+	const config: SliceConfig = { idlePauseMs: deps.idlePauseMs ?? IDLE_PAUSE_MS };
+	const stops = SLICES.map((s) => s.start?.(engine, config));
 
-	app.get('/healthz', async (_req, res) => {
+	// Liveness: the process answers. Readiness: it can serve (PostgreSQL, and Redis when
+	// clustered), with which dependency failed in the answer. /healthz is readiness, kept for
+	// existing probes.
+	app.get('/livez', (_req, res) => {
+		res.json({ status: 'ok' });
+	});
+	const readyz: express.RequestHandler = async (_req, res) => {
 		if (draining) {
-			res.status(503).json({ status: 'draining' });
+			res.status(503).json({ status: 'draining', checks: {} });
 			return;
 		}
-		try {
-			await db.$queryRaw`SELECT 1`;
-			// The adapter's client queues commands while Redis is away: a bare ping would hang.
-			if (redis && redis.pub.status !== 'ready') throw new Error(`redis ${redis.pub.status}`);
-			if (redis) await redis.pub.ping();
-			res.json({ status: 'ok' });
-		} catch (err) {
-			log.warn({ err }, 'health check failed');
-			res.status(503).json({ status: 'unavailable' });
+		const { ok, checks } = await checkReadiness({
+			postgres: () => db.$queryRaw`SELECT 1`,
+			...(redis && { redis: redisCheck(redis.pub) })
+		});
+		if (!ok) {
+			for (const [name, result] of Object.entries(checks)) {
+				if (result !== 'ok') metrics.dependencyError(name as 'postgres' | 'redis');
+			}
+			log.warn({ checks }, 'readiness check failed');
 		}
-	});
-	app.get('/metrics', async (_req, res) => {
+		res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'unavailable', checks });
+	};
+	app.get('/readyz', readyz);
+	app.get('/healthz', readyz);
+	app.get('/metrics', requireMetricsAccess(deps.metricsToken), async (_req, res) => {
 		res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
 	});
 
-	const revocations = deps.databaseUrl
-		? startRevocationListener({
-				databaseUrl: deps.databaseUrl,
-				io,
-				db,
-				logger: logger.child({ module: 'revocations' }),
-				onRoomChanged: (roomId, version) => {
-					// Only nodes serving that room act (every node hears every room); the first one
-					// re-renders it for all (through Redis), the others find the version moved on.
-					if (!io.of('/').adapter.rooms.get(roomKey(roomId))?.size) return;
-					features.rooms.refreshAfterExternalChange(roomId, version).catch((err: unknown) => {
-						// Members still catch up on their next room:sync.
-						logger.warn({ err, roomId }, 'could not broadcast an external room change');
-					});
-				}
-			})
-		: null;
-
 	io.use(sessionMiddleware(sessions, logger.child({ module: 'handshake' })));
 	io.on('connection', (socket) => {
-		if (revocations?.checkNewSocket(socket)) return;
-		rejectUnknownEvents(socket);
-		registerPresence(io, socket, logger.child({ module: 'presence' }), peersReachable);
-		registerClockHandlers(socket, logger.child({ module: 'clock' }));
-		registerRoomHandlers(socket, features);
+		if (sessionWatch.checkNewSocket(socket)) return;
+		sessionWatch.guard(socket);
+		rejectUnknownEvents(socket, metrics);
+		const socketLog = logger.child({
+			module: 'socket',
+			socketId: socket.id,
+			userId: socket.data.userId
+		});
+		socketLog.info({ transport: socket.conn.transport.name }, 'socket connected');
+		socket.on('disconnect', (reason) => socketLog.info({ reason }, 'socket disconnected'));
+		for (const slice of SLICES) slice.register(socket, engine);
 	});
 
 	return {
 		httpServer,
 		io,
-		revocations,
+		notices: engine.notices,
+		sessions: sessionWatch,
 		async close() {
 			draining = true;
-			ticker.stop();
-			await revocations?.close();
+			sessionWatch.stop();
+			engine.versions.stop();
+			for (const stop of stops) stop?.();
+			await engine.notices.close();
 			// io.close() disconnects every socket and closes the HTTP server.
 			await new Promise<void>((resolve) => io.close(() => resolve()));
 			limiterRedis?.disconnect();

@@ -25,6 +25,14 @@ describe('realtime env', () => {
 		expect(env.REALTIME_ALLOWED_ORIGINS).toEqual(['https://a.example', 'https://b.example']);
 	});
 
+	it('METRICS_TOKEN: unset or empty means loopback-only; a short one is refused', () => {
+		expect(parseEnv({ ...base }).METRICS_TOKEN).toBeUndefined();
+		expect(parseEnv({ ...base, METRICS_TOKEN: '' }).METRICS_TOKEN).toBeUndefined();
+		expect(() => parseEnv({ ...base, METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN/);
+		const token = 'f'.repeat(64);
+		expect(parseEnv({ ...base, METRICS_TOKEN: token }).METRICS_TOKEN).toBe(token);
+	});
+
 	it('rejects malformed values', () => {
 		expect(() => parseEnv({ ...base, PORT: 'eighty' })).toThrow(/PORT/);
 		expect(() => parseEnv({ ...base, REALTIME_ALLOWED_ORIGINS: 'not a url' })).toThrow(

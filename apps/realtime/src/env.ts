@@ -1,3 +1,4 @@
+import { METRICS_TOKEN_MIN_LENGTH } from '@chorus/ops';
 import { z } from 'zod';
 
 const origins = (required: boolean) =>
@@ -24,12 +25,25 @@ const schema = (production: boolean) =>
 		PORT: z.coerce.number().int().min(0).max(65535).default(3001),
 		DATABASE_URL: z.url({ message: 'DATABASE_URL must be a postgres:// URL' }),
 		REDIS_URL: z.url().optional(),
+		// Realtime nodes sharing this prefix form one cluster; another deployment on the same
+		// Redis needs its own.
+		REDIS_ADAPTER_KEY: z.string().min(1).default('socket.io'),
 		// The Origin allow-list is the cross-site WebSocket hijacking guard: no default in production.
 		REALTIME_ALLOWED_ORIGINS: production ? origins(true) : origins(false).optional(),
 		// Per-user budget for room events, summed over sockets and nodes.
 		EVENT_RATE_POINTS: z.coerce.number().int().min(1).default(40),
 		EVENT_RATE_WINDOW_SEC: z.coerce.number().int().min(1).default(2),
 		RATE_LIMIT_NAMESPACE: z.string().min(1).default('chorus'),
+		// A playing room nobody listens to pauses after this many seconds (0 = never).
+		ROOM_IDLE_PAUSE_SEC: z.coerce.number().int().min(0).default(60),
+		// Unset: /metrics answers loopback peers only. Empty counts as unset (compose's `${X:-}`).
+		METRICS_TOKEN: z.preprocess(
+			(v) => (v === '' ? undefined : v),
+			z
+				.string()
+				.min(METRICS_TOKEN_MIN_LENGTH, 'use at least 16 characters (openssl rand -hex 32)')
+				.optional()
+		),
 		LOG_LEVEL: z
 			.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
 			.default('info')

@@ -18,6 +18,9 @@ const app = createApp({
 	logger,
 	allowedOrigins: env.REALTIME_ALLOWED_ORIGINS,
 	redis,
+	adapterKey: env.REDIS_ADAPTER_KEY,
+	idlePauseMs: env.ROOM_IDLE_PAUSE_SEC * 1000,
+	metricsToken: env.METRICS_TOKEN,
 	eventLimits: {
 		points: env.EVENT_RATE_POINTS,
 		durationSec: env.EVENT_RATE_WINDOW_SEC,

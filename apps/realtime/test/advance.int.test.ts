@@ -7,7 +7,8 @@ import {
 	addMember,
 	createRoom,
 	createTrack,
-	createUserWithSession
+	createUserWithSession,
+	roomVersion
 } from '../../../tests/helpers.ts';
 import { client, connected, nextEvent, twoNodesThroughRedis, type Node } from './harness.ts';
 
@@ -35,9 +36,11 @@ describe.skipIf(!redisUrl)('track end on two nodes', () => {
 			if (!res.ok) throw new Error(res.error.message);
 			items.push(res.data.item.id);
 		}
-		const played = await hostSocket
-			.timeout(5_000)
-			.emitWithAck('playback:play', { roomId: room.id, mutationId: randomUUID() });
+		const played = await hostSocket.timeout(5_000).emitWithAck('playback:play', {
+			roomId: room.id,
+			mutationId: randomUUID(),
+			basedOnVersion: await roomVersion(db, room.id)
+		});
 		if (!played.ok) throw new Error(played.error.message);
 		const startVersion = Number(
 			(await db.room.findUniqueOrThrow({ where: { id: room.id } })).version

@@ -20,6 +20,7 @@ const app = createApp({
 	logger,
 	allowedOrigins: [env.ALLOWED_ORIGIN ?? 'http://chorus.test'],
 	redis,
+	adapterKey: env.REDIS_ADAPTER_KEY,
 	eventLimits: env.EVENT_POINTS ? { points: Number(env.EVENT_POINTS) } : undefined
 });
 

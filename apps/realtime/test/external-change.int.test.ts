@@ -2,7 +2,7 @@
 // host). It bumps the room version and notifies; a node serving the room broadcasts the state.
 import type { SessionService } from '@chorus/auth';
 import type { Db } from '@chorus/db';
-import type { RoomSnapshot } from '@chorus/protocol';
+import { NOTICE_CHANNELS, type RoomSnapshot } from '@chorus/protocol';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { addMember, createRoom, createUserWithSession } from '../../../tests/helpers.ts';
 import { client, connected, nextEvent, ok, openDb, startNode, type Node } from './harness.ts';
@@ -49,7 +49,8 @@ describe('rooms changed by the web app', () => {
 					WITH changed AS (
 						UPDATE rooms SET version = version + 1 WHERE id = ${room.id}::uuid
 						RETURNING id, version)
-					SELECT pg_notify('chorus_room_changed', id::text || ':' || version::text)
+					SELECT pg_notify(${NOTICE_CHANNELS.roomChanged},
+						json_build_object('roomId', id, 'version', version)::text)
 					FROM changed`;
 			});
 
@@ -68,10 +69,21 @@ describe('rooms changed by the web app', () => {
 	it('a node with no socket in the room leaves it alone; malformed payloads are ignored', async () => {
 		const host = await createUserWithSession(db, sessions);
 		const room = await createRoom(db, host.user.id);
-		const before = (await db.room.findUniqueOrThrow({ where: { id: room.id } })).version;
-		await db.$executeRaw`SELECT pg_notify('chorus_room_changed', ${`${room.id}:${before}`})`;
-		await db.$executeRaw`SELECT pg_notify('chorus_room_changed', 'not-a-room:x')`;
+		const before = Number((await db.room.findUniqueOrThrow({ where: { id: room.id } })).version);
+		const notify = (payload: string) =>
+			db.$executeRaw`SELECT pg_notify(${NOTICE_CHANNELS.roomChanged}, ${payload})`;
+		await notify(JSON.stringify({ roomId: room.id, version: before }));
+		for (const bad of [
+			`${room.id}:${before}`,
+			'{"roomId":"not-a-room","version":1}',
+			JSON.stringify({ roomId: room.id, version: -1 }),
+			JSON.stringify({ roomId: room.id, version: before, extra: true }),
+			'{'
+		])
+			await notify(bad);
 		await new Promise((r) => setTimeout(r, 300));
-		expect((await db.room.findUniqueOrThrow({ where: { id: room.id } })).version).toBe(before);
+		expect((await db.room.findUniqueOrThrow({ where: { id: room.id } })).version).toBe(
+			BigInt(before)
+		);
 	});
 });

@@ -139,13 +139,15 @@ function valid(event: Event, f: Fixture): Record<string, unknown> {
 		case 'room:sync':
 			return { roomId };
 		case 'room:leave':
+			return m;
 		case 'playback:play':
 		case 'playback:pause':
 		case 'playback:skip':
 		case 'playback:previous':
-			return m;
+			// Based on a version the fixture's room has not passed: the command goes all the way.
+			return { ...m, basedOnVersion: 1_000 };
 		case 'playback:seek':
-			return { ...m, positionMs: 1_000 };
+			return { ...m, basedOnVersion: 1_000, positionMs: 1_000 };
 		case 'sync:report':
 			return { roomId, driftMs: 1.5, offsetMs: -0.25, rttMs: 0.8, listening: true };
 		case 'room:update':
@@ -254,6 +256,42 @@ function checkAck(event: Event, payload: unknown, res: Ack<unknown>): void {
 	else expect(res.error.code).not.toBe('VALIDATION');
 }
 
+let rawAckId = 1_000_000;
+/**
+ * Sends `[event, <payloadJson>]` with an ack id as a raw Socket.IO packet (`binary`: as a
+ * binary event with one attachment); resolves with the ack.
+ */
+function rawRequest(
+	socket: ClientSocket,
+	event: string,
+	payloadJson: string,
+	binary = false
+): Promise<unknown> {
+	const id = rawAckId++;
+	const engine = (
+		socket.io as unknown as {
+			engine: {
+				write(data: string | Uint8Array): void;
+				on(e: 'message', f: (d: unknown) => void): void;
+				off(e: 'message', f: (d: unknown) => void): void;
+			};
+		}
+	).engine;
+	return new Promise((resolve, reject) => {
+		const timer = setTimeout(() => reject(new Error(`no ack for ${event}`)), 5_000);
+		const onMessage = (data: unknown) => {
+			// An ACK packet: type 3, the id, then the JSON array of answers.
+			if (typeof data !== 'string' || !data.startsWith(`3${id}[`)) return;
+			engine.off('message', onMessage);
+			clearTimeout(timer);
+			resolve((JSON.parse(data.slice(String(id).length + 1)) as unknown[])[0]);
+		};
+		engine.on('message', onMessage);
+		engine.write(`${binary ? '51-' : '2'}${id}[${JSON.stringify(event)},${payloadJson}]`);
+		if (binary) engine.write(new Uint8Array([1, 2, 3]));
+	});
+}
+
 /** The connection is up and a valid command in a fresh room works. */
 async function stillServes(socket: ClientSocket, token: string) {
 	expect(socket.connected).toBe(true);
@@ -305,6 +343,36 @@ describe('fuzzing every client event', () => {
 			{ numRuns: 300 }
 		);
 		// The node processed all of that (events on one socket are handled in order).
+		await stillServes(f.socket, f.host.token);
+	});
+
+	it('deeply nested payloads on every event are answered with VALIDATION, and the node serves on', async () => {
+		const f = await fixture();
+		// Thousands of levels, far beyond any real payload, just under the 16 KB message limit.
+		// Written on the wire by hand: socket.io-client's own encoder would overflow on them.
+		const deepArray = '['.repeat(7_000) + ']'.repeat(7_000);
+		const deepObject = '{"a":'.repeat(2_500) + '1' + '}'.repeat(2_500);
+		for (const event of CLIENT_EVENTS) {
+			const good = JSON.stringify(valid(event, f));
+			for (const payload of [
+				deepArray,
+				deepObject,
+				`${good.slice(0, -1)},"body":${deepArray}}`,
+				`{"roomId":${deepObject}}`
+			]) {
+				const res = (await rawRequest(f.socket, event, payload)) as Ack<unknown>;
+				expect(res.ok === false && res.error.code, event).toBe('VALIDATION');
+			}
+			// As a binary packet, whose decoding used to walk the payload recursively.
+			const placeholder = '{"_placeholder":true,"num":0}';
+			for (const payload of [
+				'['.repeat(5_000) + placeholder + ']'.repeat(5_000),
+				`${good.slice(0, -1)},"file":${placeholder}}`
+			]) {
+				const res = (await rawRequest(f.socket, event, payload, true)) as Ack<unknown>;
+				expect(res.ok === false && res.error.code, `${event} binary`).toBe('VALIDATION');
+			}
+		}
 		await stillServes(f.socket, f.host.token);
 	});
 

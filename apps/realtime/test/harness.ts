@@ -1,5 +1,6 @@
 import { createSessionService, SESSION_COOKIE_NAME, type SessionService } from '@chorus/auth';
 import { createDb, type Db } from '@chorus/db';
+import { applyQueueVoted, withOwnVotes } from '@chorus/protocol';
 import type {
 	Ack,
 	AckCallback,
@@ -13,14 +14,21 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
+import type { Command, Redis } from 'ioredis';
 import pino from 'pino';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { io as connect, type Socket } from 'socket.io-client';
 import { createApp, type RealtimeApp } from '../src/app.ts';
+import type { Logger } from '../src/logger.ts';
 import { connectRedis } from '../src/redis.ts';
-import type { EventLimits } from '../src/lib/rate-limit.ts';
+import type { EventLimits } from '../src/socket/rate-limit.ts';
 
 export const ALLOWED_ORIGIN = 'http://chorus.test';
+/**
+ * One cluster per test file (each runs in its own worker with its own copy of this module):
+ * files running at once on the same Redis must not answer each other's presence queries.
+ */
+export const ADAPTER_KEY = `chorus-test-${randomUUID()}`;
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 export interface Node {
@@ -35,6 +43,13 @@ export interface NodeOptions {
 	databaseUrl?: string;
 	/** Load tests send far more than a person would: raise the per-user budget. */
 	eventLimits?: Partial<EventLimits>;
+	versionBeaconMs?: number;
+	idlePauseMs?: number;
+	metricsToken?: string;
+	/** Listen address (default 127.0.0.1). */
+	host?: string;
+	/** Default: silent. */
+	logger?: Logger;
 }
 
 /** A real realtime node on port 0, built with createApp like production does. */
@@ -49,7 +64,7 @@ export async function startNode(
 			: (redisUrlOrOptions ?? {});
 	const { redisUrl } = opts;
 	// Silent: fault tests restart Redis on purpose.
-	const logger = pino({ level: 'silent' });
+	const logger = opts.logger ?? pino({ level: 'silent' });
 	const redis = redisUrl ? connectRedis(redisUrl, logger) : undefined;
 	const app = createApp({
 		db,
@@ -57,11 +72,15 @@ export async function startNode(
 		logger,
 		allowedOrigins: [ALLOWED_ORIGIN],
 		redis,
+		adapterKey: ADAPTER_KEY,
 		databaseUrl: opts.databaseUrl,
-		eventLimits: opts.eventLimits
+		eventLimits: opts.eventLimits,
+		versionBeaconMs: opts.versionBeaconMs,
+		idlePauseMs: opts.idlePauseMs,
+		metricsToken: opts.metricsToken
 	});
-	await app.revocations?.ready;
-	await new Promise<void>((r) => app.httpServer.listen(0, '127.0.0.1', r));
+	await app.notices.ready;
+	await new Promise<void>((r) => app.httpServer.listen(0, opts.host ?? '127.0.0.1', r));
 	const { port } = app.httpServer.address() as AddressInfo;
 	return {
 		app,
@@ -74,15 +93,30 @@ export async function startNode(
 			for (const c of redis ? [redis.pub, redis.sub] : []) {
 				if (c.status !== 'ready') {
 					await new Promise<void>((resolve) => {
-						const timer = setTimeout(resolve, 3_000);
+						const timer = setTimeout(resolve, 10_000);
 						c.once('ready', () => (clearTimeout(timer), resolve()));
 					});
 				}
-				if (c.status === 'ready') await c.quit().catch(() => c.disconnect());
-				else c.disconnect();
+				if (c.status === 'ready') await c.quit().catch(() => dropClient(c));
+				else dropClient(c);
 			}
 		}
 	};
+}
+
+/**
+ * Drops a Redis client that did not come back. Its queued commands (the adapter's publishes,
+ * fire and forget) then reject where nobody listens, which fails the whole run: mark them handled.
+ */
+function dropClient(c: Redis) {
+	type Queue = { toArray(): { command: Command }[] } | undefined;
+	const { offlineQueue, commandQueue } = c as unknown as {
+		offlineQueue: Queue;
+		commandQueue: Queue;
+	};
+	for (const q of [offlineQueue, commandQueue])
+		for (const { command } of q?.toArray() ?? []) command.promise.catch(() => {});
+	c.disconnect();
 }
 
 export function openDb(url: string) {
@@ -220,7 +254,13 @@ export class RoomView {
 	attach(socket: ClientSocket): void {
 		(this as { socket: ClientSocket }).socket = socket;
 		socket.on('queue:updated', (e) => {
-			if (e.roomId === this.roomId) this.#versioned(e.version, () => (this.queue = e.queue));
+			if (e.roomId !== this.roomId) return;
+			this.#versioned(e.version, () => (this.queue = withOwnVotes(e.queue, this.queue)));
+		});
+		// A delta: only valid on the version just before, so across a gap it waits for the sync.
+		socket.on('queue:voted', (e) => {
+			if (e.roomId !== this.roomId) return;
+			this.#versioned(e.version, () => (this.queue = applyQueueVoted(this.queue, e)), false);
 		});
 		for (const event of [
 			'members:updated',
@@ -241,11 +281,20 @@ export class RoomView {
 		socket.on('room:removed', (e) => {
 			if (e.roomId === this.roomId) this.removed = e;
 		});
+		// The room is further than we know (a broadcast never reached us): catch up.
+		socket.on('room:version', (e) => {
+			if (e.roomId === this.roomId && this.version >= 0 && e.version > this.version)
+				void this.sync();
+		});
 	}
 
-	#versioned(version: number, apply: (() => void) | null): void {
+	#versioned(version: number, apply: (() => void) | null, full = true): void {
 		this.received++;
 		if (version < this.version) return;
+		if (!full && version > this.version + 1) {
+			void this.sync();
+			return;
+		}
 		if (version <= this.version + 1 || this.version < 0) {
 			apply?.();
 			if (apply || version <= this.version + 1) this.version = version;
@@ -331,7 +380,7 @@ export async function startChildNode(env: {
 			PATH: process.env.PATH ?? '',
 			HOME: process.env.HOME ?? '',
 			DATABASE_URL: env.DATABASE_URL,
-			...(env.REDIS_URL ? { REDIS_URL: env.REDIS_URL } : {}),
+			...(env.REDIS_URL ? { REDIS_URL: env.REDIS_URL, REDIS_ADAPTER_KEY: ADAPTER_KEY } : {}),
 			...(env.EVENT_POINTS ? { EVENT_POINTS: String(env.EVENT_POINTS) } : {}),
 			ALLOWED_ORIGIN
 		},

@@ -4,7 +4,8 @@ import {
 	addMember,
 	createRoom,
 	createTrack,
-	createUserWithSession
+	createUserWithSession,
+	roomVersion
 } from '../../../tests/helpers.ts';
 import {
 	client,
@@ -65,7 +66,11 @@ describe.skipIf(!redisUrl)('presence across two nodes', () => {
 			})
 		);
 		const played = ok(
-			await request(onA, 'playback:play', { roomId: room.id, mutationId: mutationId() })
+			await request(onA, 'playback:play', {
+				roomId: room.id,
+				mutationId: mutationId(),
+				basedOnVersion: await roomVersion(db, room.id)
+			})
 		);
 		expect(played.playback.skipNeeded).toBe(2);
 

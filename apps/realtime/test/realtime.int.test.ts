@@ -197,7 +197,7 @@ describe('health', () => {
 	it('GET /healthz checks the database', async () => {
 		const res = await fetch(`${node.url}/healthz`);
 		expect(res.status).toBe(200);
-		expect(await res.json()).toEqual({ status: 'ok' });
+		expect(await res.json()).toEqual({ status: 'ok', checks: { postgres: 'ok' } });
 	});
 });
 

@@ -4,11 +4,14 @@ import { SESSION_COOKIE_NAME, type SessionService } from '@chorus/auth';
 import type { Db } from '@chorus/db';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createUserWithSession } from '../../../tests/helpers.ts';
+import { SESSION_RECHECK_MS } from '../src/socket/lifetime.ts';
 import {
 	client,
 	connected,
 	eventually,
+	nextEvent,
 	openDb,
+	request,
 	startNode,
 	type ClientSocket,
 	type Node
@@ -103,7 +106,7 @@ describe('session revocation', () => {
 		const revokeVia = (id: string) =>
 			fetch(`${inject('webUrl')}/api/v1/me/sessions/${id}`, {
 				method: 'DELETE',
-				headers: { cookie: `${SESSION_COOKIE_NAME}=${other.token}` }
+				headers: { cookie: `${SESSION_COOKIE_NAME}=${other.token}`, origin: inject('webUrl') }
 			});
 		// Warm the route up (a cold server compiles it on first use): the figure is the revocation.
 		expect((await revokeVia('not-a-session')).status).toBe(404);
@@ -127,16 +130,16 @@ describe('session revocation', () => {
 		const laterSocket = await connect(a, later.token);
 		const keeperSocket = await connect(a, keeper.token);
 
-		const pid = a.app.revocations!.backendPid();
+		const pid = a.app.notices.backendPid();
 		expect(pid).toBeTypeOf('number');
-		const reconnected = a.app.revocations!.nextReconnect();
+		const reconnected = a.app.notices.nextReconnect();
 		const missedGone = revocation(missed);
 		// Kill node A's listener connection, and delete a session while it is down: the
 		// notification is lost, so only the re-check after reconnecting can catch it.
 		await db.$executeRaw`SELECT pg_terminate_backend(${pid}::int)`;
 		await db.session.delete({ where: { id: session.id } });
 		await reconnected;
-		expect(a.app.revocations!.backendPid()).not.toBe(pid);
+		expect(a.app.notices.backendPid()).not.toBe(pid);
 		expect((await missedGone).revoked).toBe(true);
 
 		// And live notifications flow again on the new connection.
@@ -163,5 +166,89 @@ describe('session revocation', () => {
 		const r = await gone;
 		expect(r.revoked).toBe(true);
 		await db.session.deleteMany({ where: { id: session.id } });
+	});
+});
+
+/** Every way a session can stop signing in, with its row kept (no delete, so no notice). */
+describe('session lifetime without a revocation notice', () => {
+	/** Within a few seconds: the periodic re-check on each node, plus some slack for a busy CI. */
+	const LIFETIME_BUDGET_MS = SESSION_RECHECK_MS + 2_000;
+
+	it.each([
+		[
+			'idle expiry',
+			(id: string) =>
+				db.session.update({ where: { id }, data: { expiresAt: new Date(Date.now() - 1) } })
+		],
+		[
+			'absolute maximum age',
+			(id: string) =>
+				db.session.update({
+					where: { id },
+					data: { createdAt: new Date(Date.now() - sessions.policy.absoluteMaxAgeMs - 1) }
+				})
+		],
+		[
+			'two-factor turned on for an account whose session never gave the second factor',
+			async (id: string) => {
+				const { userId } = await db.session.findUniqueOrThrow({ where: { id } });
+				await db.user.update({ where: { id: userId }, data: { totpEnabledAt: new Date() } });
+			}
+		]
+	])('%s ends the sockets on both nodes within seconds', async (_, change) => {
+		const { token, session } = await createUserWithSession(db, sessions, 'Lifetime');
+		const keeper = await createUserWithSession(db, sessions, 'Keeper');
+		const sockets = [await connect(a, token), await connect(b, token)];
+		const keeperSocket = await connect(b, keeper.token);
+		const gone = sockets.map((s) => revocation(s, LIFETIME_BUDGET_MS + 1_000));
+		const reasons = sockets.map((s) => nextEvent(s, 'session:revoked', () => true, 10_000));
+		const start = performance.now();
+		await change(session.id);
+		const results = await Promise.all(gone);
+		for (const r of results) expect(r.revoked).toBe(true);
+		expect(Math.max(...results.map((r) => r.at - start))).toBeLessThan(LIFETIME_BUDGET_MS);
+		const expected = _.startsWith('two-factor') ? 'revoked' : 'expired';
+		for (const r of await Promise.all(reasons)) expect(r.reason).toBe(expected);
+		expect(keeperSocket.connected).toBe(true);
+	});
+
+	it('every command re-checks the expiry at once, without waiting for the periodic check', async () => {
+		// A node whose periodic re-check is off, and a session that ends 1.5 s from now.
+		const quiet = await startNode(db, sessions);
+		quiet.app.sessions.stop();
+		const { token, session } = await createUserWithSession(db, sessions, 'Soon');
+		await db.session.update({
+			where: { id: session.id },
+			data: { expiresAt: new Date(Date.now() + 1_500) }
+		});
+		const s = await connect(quiet, token);
+		const early = await request(s, 'clock:ping', { t0: 1 });
+		expect(early.ok).toBe(true);
+		await new Promise((r) => setTimeout(r, 1_600));
+		const late = await request(s, 'clock:ping', { t0: 2 });
+		expect(late).toEqual({
+			ok: false,
+			error: { code: 'UNAUTHENTICATED', message: 'Your session has expired' }
+		});
+		await eventually(() => !s.connected, 'the socket is closed');
+		await quiet.stop();
+	});
+
+	it('a session the web app extended keeps its sockets past the old expiry', async () => {
+		const { token, session } = await createUserWithSession(db, sessions, 'Extended');
+		await db.session.update({
+			where: { id: session.id },
+			data: { expiresAt: new Date(Date.now() + 1_000) }
+		});
+		const s = await connect(b, token);
+		// As a page load would: the expiry moves forward; the node's re-check picks it up.
+		await db.session.update({
+			where: { id: session.id },
+			data: { expiresAt: new Date(Date.now() + 60_000) }
+		});
+		await b.app.sessions.sweep();
+		await new Promise((r) => setTimeout(r, 1_200));
+		expect((await request(s, 'clock:ping', { t0: 1 })).ok).toBe(true);
+		expect(s.connected).toBe(true);
 	});
 });

@@ -7,7 +7,8 @@ import {
 	addMember,
 	createRoom,
 	createTrack,
-	createUserWithSession
+	createUserWithSession,
+	roomVersion
 } from '../../../tests/helpers.ts';
 import {
 	client,
@@ -90,7 +91,7 @@ describe('room:join', () => {
 });
 
 describe('queue and votes', () => {
-	it("adds, votes and broadcasts queue:updated with each member's own vote", async () => {
+	it('adds (queue:updated, the same for all), then votes (queue:voted: tally, own vote to the voter)', async () => {
 		const { room, host } = await roomWithHost();
 		const guest = await member(room.id);
 		const track = await createTrack(db, host.user.id);
@@ -111,16 +112,32 @@ describe('queue and votes', () => {
 		});
 		const update = await hostSees;
 		expect(update.version).toBe(1);
-		expect(update.queue[0]).toMatchObject({ id: added.item.id, score: 0, myVote: 0 });
+		expect(update.queue[0]).toMatchObject({ id: added.item.id, score: 0 });
+		expect(update.queue[0]).not.toHaveProperty('myVote');
 
-		const guestVote = nextEvent(guest.socket, 'queue:updated', (e) => e.version === 2);
-		const hostVote = nextEvent(host.socket, 'queue:updated', (e) => e.version === 2);
+		const guestVote = nextEvent(guest.socket, 'queue:voted', (e) => e.version === 2);
+		const hostVote = nextEvent(host.socket, 'queue:voted', (e) => e.version === 2);
 		const mutationId = mid();
 		const vote = { roomId: room.id, itemId: added.item.id, value: 1 as const, mutationId };
 		const first = ok(await guest.socket.timeout(5_000).emitWithAck('vote:cast', vote));
 		expect(first.item).toMatchObject({ score: 1, up: 1, myVote: 1 });
-		expect((await guestVote).queue[0]).toMatchObject({ score: 1, myVote: 1 });
-		expect((await hostVote).queue[0]).toMatchObject({ score: 1, myVote: 0 });
+		expect(await guestVote).toEqual({
+			roomId: room.id,
+			version: 2,
+			itemId: added.item.id,
+			score: 1,
+			up: 1,
+			down: 0,
+			myVote: 1
+		});
+		expect(await hostVote).toEqual({
+			roomId: room.id,
+			version: 2,
+			itemId: added.item.id,
+			score: 1,
+			up: 1,
+			down: 0
+		});
 
 		// A retry with the same mutation id is applied once and answers the same.
 		const retry = ok(await guest.socket.timeout(5_000).emitWithAck('vote:cast', vote));
@@ -292,13 +309,15 @@ describe('chat and playback', () => {
 		}
 		const denied = await listener.socket
 			.timeout(5_000)
-			.emitWithAck('playback:play', { roomId: room.id, mutationId: mid() });
+			.emitWithAck('playback:play', { roomId: room.id, mutationId: mid(), basedOnVersion: 0 });
 		expect(denied.ok === false && denied.error.code).toBe('FORBIDDEN');
 		const state = nextEvent(listener.socket, 'playback:state');
 		const played = ok(
-			await host.socket
-				.timeout(5_000)
-				.emitWithAck('playback:play', { roomId: room.id, mutationId: mid() })
+			await host.socket.timeout(5_000).emitWithAck('playback:play', {
+				roomId: room.id,
+				mutationId: mid(),
+				basedOnVersion: await roomVersion(db, room.id)
+			})
 		);
 		expect(played.playback).toMatchObject({ itemId: added[0]!.id, paused: false });
 		expect((await state).playback.itemId).toBe(added[0]!.id);
@@ -311,5 +330,64 @@ describe('chat and playback', () => {
 		const snap = await join(host.socket, room.id);
 		expect(snap.playback.itemId).toBe(added[1]!.id);
 		expect(snap.queue).toEqual([]);
+	});
+});
+
+// Guests (invite-link accounts) add what the room surfaced; the library only when the host
+// allows it (guestsAddFromLibrary). The web app hides the search; this is the server's check.
+describe('queue:add by guests', () => {
+	async function roomWithGuest() {
+		const { room, host } = await roomWithHost();
+		const guest = await member(room.id);
+		await db.user.update({
+			where: { id: guest.user.id },
+			data: { isGuest: true, email: null, passwordHash: null }
+		});
+		const library = await createTrack(db, host.user.id, { visibility: 'public' });
+		const surfaced = await createTrack(db, host.user.id, { visibility: 'public' });
+		await join(host.socket, room.id);
+		return { room, host, guest, library, surfaced, snap: await join(guest.socket, room.id) };
+	}
+
+	const add = (s: ClientSocket, roomId: string, trackId: string) =>
+		s.timeout(5_000).emitWithAck('queue:add', { roomId, trackId, mutationId: mid() });
+
+	it('refuses a library track the room never had, and allows one from its history', async () => {
+		const { room, host, guest, library, surfaced, snap } = await roomWithGuest();
+		expect(snap.me).toMatchObject({ isGuest: true });
+		expect(snap.me.permissions).toContain('queue:add');
+		expect(snap.me.permissions).not.toContain('queue:add-library');
+
+		expect(await add(guest.socket, room.id, library.id)).toMatchObject({
+			ok: false,
+			error: { code: 'FORBIDDEN' }
+		});
+		expect(await db.queueItem.count({ where: { roomId: room.id } })).toBe(0);
+
+		// The host queues a track and takes it out again: it is in the room's history now.
+		const { item } = ok(await add(host.socket, room.id, surfaced.id));
+		ok(
+			await host.socket
+				.timeout(5_000)
+				.emitWithAck('queue:remove', { roomId: room.id, itemId: item.id, mutationId: mid() })
+		);
+		const again = ok(await add(guest.socket, room.id, surfaced.id));
+		expect(again.item).toMatchObject({ trackId: surfaced.id, addedBy: guest.user.id });
+	});
+
+	it('allows library tracks once the host turns guestsAddFromLibrary on', async () => {
+		const { room, host, guest, library } = await roomWithGuest();
+		const updated = nextEvent(guest.socket, 'room:updated');
+		ok(
+			await host.socket.timeout(5_000).emitWithAck('room:update', {
+				roomId: room.id,
+				mutationId: mid(),
+				settings: { guestsAddFromLibrary: true }
+			})
+		);
+		expect((await updated).room.settings.guestsAddFromLibrary).toBe(true);
+		const snap = await join(guest.socket, room.id);
+		expect(snap.me.permissions).toContain('queue:add-library');
+		ok(await add(guest.socket, room.id, library.id));
 	});
 });

@@ -1,5 +1,6 @@
 import type { Session } from '@chorus/db';
 import type { SessionUser } from '@chorus/auth';
+import type { IncomingMessage } from 'node:http';
 
 declare global {
 	namespace App {
@@ -7,6 +8,10 @@ declare global {
 			message: string;
 			code?: string;
 			requestId?: string;
+		}
+		/** adapter-node's: the Node request (its socket is the TCP peer). Absent under Vite. */
+		interface Platform {
+			req?: IncomingMessage;
 		}
 		interface Locals {
 			requestId: string;

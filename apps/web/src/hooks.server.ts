@@ -1,13 +1,21 @@
 import { awaitingSecondFactor, SESSION_COOKIE_NAME } from '@chorus/auth';
+import { redactUrl, requestIdFrom } from '@chorus/ops';
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
-import { randomUUID } from 'node:crypto';
+import { env as publicEnv } from '$env/dynamic/public';
+import { adminGate } from '$lib/server/admin/gate';
+import { startGuestCleanup, stopGuestCleanup } from '$lib/server/admin/guests';
 import { ApiError } from '$lib/server/api/errors';
 import { errorResponse } from '$lib/server/api/http';
 import { clearSessionCookie, setSessionCookie } from '$lib/server/auth/cookies';
+import { guestGate } from '$lib/server/auth/guest-gate';
+import { getProviders } from '$lib/server/auth/oauth/providers';
+import { originAllowed } from '$lib/server/csrf';
+import { applySecurityHeaders } from '$lib/server/security-headers';
 import { closeConnections, getSessions } from '$lib/server/db';
 import { getEnv } from '$lib/server/env';
 import { logger } from '$lib/server/logger';
+import { observeRequest } from '$lib/server/metrics';
 import { waitForRedis } from '$lib/server/redis';
 import { startProcessingWorker, stopProcessingWorker } from '$lib/server/library/processing';
 import { registerRoomTrackAccess } from '$lib/server/rooms/access';
@@ -21,41 +29,49 @@ export const init: ServerInit = async () => {
 	await waitForRedis();
 	registerRoomTrackAccess();
 	if (env.MEDIA_WORKER) startProcessingWorker();
+	startGuestCleanup();
 	// adapter-node emits this after the HTTP server closed on SIGTERM/SIGINT; open pools would
 	// otherwise keep the process alive until it is killed.
 	process.once('sveltekit:shutdown', () => {
 		stopProcessingWorker();
+		stopGuestCleanup();
 		void closeConnections();
 	});
 };
 
-const requestId: Handle = async ({ event, resolve }) => {
-	const incoming = event.request.headers.get('x-request-id');
-	event.locals.requestId = incoming && /^[\w-]{1,64}$/.test(incoming) ? incoming : randomUUID();
+/**
+ * The request id (the proxy's X-Request-Id, or a fresh one) on the response and on one access
+ * line per request, and the request's duration by route id and status for /metrics. Query
+ * values and route parameters that look like credentials (invite tokens) are not logged.
+ */
+const access: Handle = async ({ event, resolve }) => {
+	const started = performance.now();
+	event.locals.requestId = requestIdFrom(event.request.headers.get('x-request-id'));
 	const response = await resolve(event);
 	response.headers.set('x-request-id', event.locals.requestId);
+	const seconds = (performance.now() - started) / 1000;
+	observeRequest(event.request.method, event.route.id, response.status, seconds);
+	logger('http').info(
+		{
+			requestId: event.locals.requestId,
+			method: event.request.method,
+			url: redactUrl(event.url, event.params as Record<string, string>),
+			route: event.route.id,
+			status: response.status,
+			ms: +(seconds * 1000).toFixed(2),
+			userId: event.locals.user?.id
+		},
+		'request'
+	);
 	return response;
 };
 
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-
-/**
- * CSRF for every state-changing request (forms and the JSON API): a browser always sends Origin
- * and Sec-Fetch-Site on cross-site requests; clients without them are not browsers, and a cookie
- * alone cannot be abused by them.
- */
 const originCheck: Handle = async ({ event, resolve }) => {
-	const { request, url } = event;
-	if (!SAFE_METHODS.has(request.method)) {
-		const origin = request.headers.get('origin');
-		const site = request.headers.get('sec-fetch-site');
-		if ((origin && origin !== url.origin) || (site && site !== 'same-origin' && site !== 'none')) {
-			const message = 'Cross-site requests are not allowed';
-			if (url.pathname.startsWith('/api/')) {
-				return errorResponse(new ApiError(403, 'FORBIDDEN', message));
-			}
-			return new Response(message, { status: 403, headers: { 'content-type': 'text/plain' } });
-		}
+	if (!originAllowed(event.request, event.url.origin)) {
+		// One shape for pages, form actions and the API alike.
+		return errorResponse(
+			new ApiError(403, 'FORBIDDEN', 'Cross-site or origin-less requests are not allowed')
+		);
 	}
 	return resolve(event);
 };
@@ -86,13 +102,15 @@ const auth: Handle = async ({ event, resolve }) => {
 
 const securityHeaders: Handle = async ({ event, resolve }) => {
 	const response = await resolve(event);
-	response.headers.set('x-content-type-options', 'nosniff');
-	response.headers.set('referrer-policy', 'strict-origin-when-cross-origin');
-	if (!response.headers.has('x-frame-options')) response.headers.set('x-frame-options', 'DENY');
+	applySecurityHeaders(response.headers, {
+		appOrigin: event.url.origin,
+		realtimeUrl: publicEnv.PUBLIC_REALTIME_URL,
+		formTargets: [...getProviders().values()].map((p) => p.authorizeUrl)
+	});
 	return response;
 };
 
-export const handle = sequence(requestId, securityHeaders, originCheck, auth);
+export const handle = sequence(access, securityHeaders, originCheck, auth, guestGate, adminGate);
 
 export const handleError: HandleServerError = ({ error, event, status, message }) => {
 	if (status === 404) return { message, code: 'NOT_FOUND' };

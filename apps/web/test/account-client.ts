@@ -2,7 +2,8 @@
 import { uniqueEmail, randomIp } from '../../../tests/helpers.ts';
 import { api, type ApiOptions } from './api-client.ts';
 
-export const PASSWORD = 'password-123';
+// Not a common password: sign-up refuses those.
+export const PASSWORD = 'tidal-marmot-orchard-5';
 
 export interface Account {
 	id: string;

@@ -7,6 +7,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { makeAudio } from '../../../tests/fixtures/audio.ts';
 import { addMember, createRoom } from '../../../tests/helpers.ts';
+import {
+	client,
+	connected,
+	nextEvent,
+	ok,
+	openDb,
+	request,
+	startNode
+} from '../../realtime/test/harness.ts';
 import { api } from './api-client.ts';
 import { PASSWORD, registerAccount, signInAgain, type Account } from './account-client.ts';
 import { filesUnder, testDb } from './tracks-client.ts';
@@ -221,6 +230,35 @@ describe('DELETE /api/v1/me', () => {
 			});
 			expect(roles.filter((r) => r.role === 'host')).toEqual([{ userId: heir!.id, role: 'host' }]);
 			expect(roles.some((r) => r.userId === gina!.id)).toBe(false);
+		}
+	});
+
+	it('a realtime node serving the room re-broadcasts it at the bumped version: new host, members', async () => {
+		const db = testDb();
+		const [hana, ivo] = await Promise.all(['Hana', 'Ivo'].map((n) => registerAccount(n)));
+		const room = await createRoom(db, hana!.id);
+		await addMember(db, room.id, ivo!.id, 'listener');
+		const { db: nodeDb, sessions } = openDb(inject('databaseUrl'));
+		const node = await startNode(nodeDb, sessions, { databaseUrl: inject('databaseUrl') });
+		const socket = client(node.url, { token: (await sessions.create(ivo!.id)).token });
+		try {
+			await connected(socket);
+			const snap = ok(await request(socket, 'room:join', { roomId: room.id }));
+			const roomUpdated = nextEvent(socket, 'room:updated', (e) => e.version > snap.version);
+			const membersUpdated = nextEvent(socket, 'members:updated', (e) => e.version > snap.version);
+
+			expect((await deleteMe(hana!, { confirm: 'Hana', password: PASSWORD })).status).toBe(200);
+			const updated = await roomUpdated;
+			expect(updated.room.hostId).toBe(ivo!.id);
+			// The web app's bump, then the node's re-render at the next version.
+			expect(updated.version).toBe(snap.version + 2);
+			const members = await membersUpdated;
+			expect(members.version).toBe(updated.version);
+			expect(members.members.map((m) => [m.userId, m.role])).toEqual([[ivo!.id, 'host']]);
+		} finally {
+			socket.disconnect();
+			await node.stop();
+			await nodeDb.$disconnect();
 		}
 	});
 

@@ -134,6 +134,7 @@ describe('email verification', () => {
 						host: 'evil.example',
 						'x-forwarded-host': 'evil.example',
 						'x-forwarded-for': randomIp(),
+						origin: inject('publicOrigin'),
 						cookie
 					}
 				},

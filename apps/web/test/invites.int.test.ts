@@ -63,6 +63,7 @@ describe('POST /api/v1/rooms/:id/invites', () => {
 					method: 'POST',
 					headers: {
 						host: 'evil.example',
+						origin: inject('publicOrigin'),
 						cookie: host.cookie,
 						'content-type': 'application/json',
 						'x-forwarded-for': randomIp()

@@ -144,7 +144,10 @@ describe('likes', () => {
 		const unlisted = await upload(bob, 'unlisted');
 		expect((await like(alice, unlisted.id)).body).toEqual({ liked: true, likeCount: 1 });
 
-		const anon = await fetch(`${alice.base}/api/v1/tracks/${unlisted.id}/like`, { method: 'PUT' });
+		const anon = await fetch(`${alice.base}/api/v1/tracks/${unlisted.id}/like`, {
+			method: 'PUT',
+			headers: { origin: alice.base }
+		});
 		expect(anon.status).toBe(401);
 		expect((await send(alice, 'POST', `/api/v1/tracks/${unlisted.id}/like`)).status).toBe(405);
 	});
@@ -408,7 +411,10 @@ describe('plays', () => {
 		// Starting needs a track you may see, and a session.
 		expect((await start(bob, track.id)).status).toBe(404);
 		expect((await start(bob, 'nope')).status).toBe(404);
-		const anon = await fetch(`${alice.base}/api/v1/tracks/${track.id}/plays`, { method: 'POST' });
+		const anon = await fetch(`${alice.base}/api/v1/tracks/${track.id}/plays`, {
+			method: 'POST',
+			headers: { origin: alice.base }
+		});
 		expect(anon.status).toBe(401);
 		expect(await testDb().play.count({ where: { trackId: track.id } })).toBe(1);
 	});

@@ -18,7 +18,7 @@ describe('production without SMTP_URL', () => {
 	const post = (path: string, json: unknown) =>
 		fetch(web.url + path, {
 			method: 'POST',
-			headers: { 'content-type': 'application/json' },
+			headers: { 'content-type': 'application/json', origin: web.url },
 			body: JSON.stringify(json)
 		});
 

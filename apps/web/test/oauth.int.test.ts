@@ -85,6 +85,21 @@ describe('OAuth sign-in', () => {
 		).toBe(1);
 	});
 
+	it('an account an admin disabled cannot sign in with its identity either', async () => {
+		const sub = uniqueSub();
+		const first = new Browser();
+		await oauthFlow(first, 'google', { sub, name: 'Dis', email: uniqueTestEmail('dis') });
+		const user = await me(first);
+		await db.user.update({ where: { id: user!.id }, data: { disabledAt: new Date() } });
+		const second = new Browser();
+		const { callback } = await oauthFlow(second, 'google', { sub, name: 'Dis' });
+		expect(callback.status).toBe(403);
+		expect(await callback.text()).toMatch(/disabled by an administrator/);
+		expect(setsSession(callback)).toBe(false);
+		// And the session it had before stopped signing in.
+		expect(await me(first)).toBeNull();
+	});
+
 	it('does not use an email the provider has not verified', async () => {
 		const browser = new Browser();
 		const sub = uniqueSub();

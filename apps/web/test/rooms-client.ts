@@ -3,7 +3,8 @@ import { expect } from 'vitest';
 import { uniqueEmail } from '../../../tests/helpers.ts';
 import { api, type ApiOptions } from './api-client.ts';
 
-export const PASSWORD = 'password-123';
+// Not a common password: sign-up refuses those.
+export const PASSWORD = 'tidal-marmot-orchard-5';
 
 export interface Person {
 	cookie: string;

@@ -343,6 +343,145 @@ describe('GET /api/v1/search', () => {
 	});
 });
 
+describe('GET /api/v1/search: typo tolerance', () => {
+	const GT = `Typo ${n}`;
+	/** Unique words, for the tracks whose words change (edited, made public, deleted). */
+	const edited = token();
+	const renamed = token();
+	const deleted = token();
+	/** One typo of a word of 8 letters: two letters swapped (or one replaced, if they are equal). */
+	const typo = (w: string) =>
+		w[2] !== w[3]
+			? w.slice(0, 2) + w[3] + w[2] + w.slice(4)
+			: `${w.slice(0, 3)}${w[3] === 'q' ? 'x' : 'q'}${w.slice(4)}`;
+	const tracks = new Map<string, Track>();
+	const typoSearch = (c: Client, q: string) => search(c, { q, genre: GT });
+	/** This test group's search_words rows of a word: scope -> track count. */
+	async function wordRows(word: string) {
+		const rows = await testDb().searchWord.findMany({ where: { word } });
+		return Object.fromEntries(rows.map((r) => [r.scope, r.trackCount]));
+	}
+	const PUBLIC_SCOPE = '00000000-0000-0000-0000-000000000000';
+
+	beforeAll(async () => {
+		const uploaded = await Promise.all(
+			[
+				{ title: 'Northern Lights', artist: 'Aurora', album: 'Borealis' },
+				{ title: 'Northern Soul', artist: 'Somebody' },
+				{ title: 'Lightship', artist: 'Somebody' },
+				{ title: 'Light', artist: 'Somebody' },
+				{ title: 'Aura', artist: 'Somebody' },
+				{ title: `${edited} Carousel`, artist: 'Somebody' },
+				{ title: `${deleted} Ballad`, artist: 'Somebody' }
+			].map((t) => upload(alice, { ...t, genre: GT }))
+		);
+		for (const t of uploaded) tracks.set(t.title, t);
+	}, 60_000);
+
+	it('finds a transposition: auorra -> Aurora', async () => {
+		const { status, body } = await typoSearch(alice, 'auorra');
+		expect(status).toBe(200);
+		expect(titles(body)).toEqual(['Northern Lights']);
+	});
+
+	it('finds two misspelled words: Nortern Ligths -> Northern Lights', async () => {
+		expect(titles((await typoSearch(alice, 'Nortern Ligths')).body)).toEqual(['Northern Lights']);
+	});
+
+	it('finds doubled letters', async () => {
+		expect(titles((await typoSearch(alice, 'Auroraa')).body)).toEqual(['Northern Lights']);
+		expect(titles((await typoSearch(alice, 'Norrthern')).body).sort()).toEqual([
+			'Northern Lights',
+			'Northern Soul'
+		]);
+	});
+
+	it('tolerates no typo in words under 5 characters', async () => {
+		// "aira" and "soal" are one typo from "aura" and "soul", but 4 characters long.
+		expect(titles((await typoSearch(alice, 'aira')).body)).toEqual([]);
+		expect(titles((await typoSearch(alice, 'soal')).body)).toEqual([]);
+		expect(titles((await typoSearch(alice, 'sould')).body)).toEqual(['Northern Soul']);
+		// Two typos need 9 characters: "norrthren" has 9, "nrothren" 8.
+		expect(titles((await typoSearch(alice, 'norrthren lights')).body)).toEqual(['Northern Lights']);
+		expect(titles((await typoSearch(alice, 'nrothren lights')).body)).toEqual([]);
+	});
+
+	it('matches the word being typed as a prefix, with typos too', async () => {
+		// (Northern Soul's genre, a random word, may start with an l too.)
+		expect(titles((await typoSearch(alice, 'northern l')).body)[0]).toBe('Northern Lights');
+		expect(titles((await typoSearch(alice, 'borea')).body)).toEqual(['Northern Lights']);
+		expect(titles((await typoSearch(alice, 'borela')).body)).toEqual(['Northern Lights']);
+		expect(titles((await typoSearch(alice, 'northern ligth')).body)).toEqual(['Northern Lights']);
+		// Only the last word: before another word, a misspelled beginning is not enough.
+		expect(titles((await typoSearch(alice, 'northern borela')).body)).toEqual(['Northern Lights']);
+		expect(titles((await typoSearch(alice, 'borela northern')).body)).toEqual([]);
+	});
+
+	it('ranks the exact word first, then prefixes, then typos', async () => {
+		expect(titles((await typoSearch(alice, 'lights')).body)).toEqual([
+			'Northern Lights',
+			'Lightship',
+			'Light'
+		]);
+	});
+
+	it('follows edited tags: the old words are gone, the new ones found', async () => {
+		const track = tracks.get(`${edited} Carousel`)!;
+		expect(titles((await typoSearch(alice, typo(edited))).body)).toEqual([track.title]);
+		expect(await wordRows(edited)).toEqual({ [alice.userId]: 1 });
+		expect(await wordRows('carousel')).toMatchObject({ [alice.userId]: 1 });
+
+		const res = await alice.call(`/api/v1/tracks/${track.id}`, {
+			method: 'PATCH',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ title: `${renamed} Carousel` })
+		});
+		expect(res.status).toBe(200);
+		expect(titles((await typoSearch(alice, typo(edited))).body)).toEqual([]);
+		expect(titles((await typoSearch(alice, typo(renamed))).body)).toEqual([`${renamed} Carousel`]);
+		expect(await wordRows(edited)).toEqual({});
+		expect(await wordRows(renamed)).toEqual({ [alice.userId]: 1 });
+		expect(await wordRows('carousel')).toMatchObject({ [alice.userId]: 1 });
+	});
+
+	it('shortlists words only from tracks the searcher may see, and follows visibility', async () => {
+		const track = tracks.get(`${edited} Carousel`)!;
+		const candidates = async (c: Client) => {
+			const rows = await testDb().$queryRaw<{ w: string }[]>`
+				SELECT chorus_typo_candidates(${typo(renamed)}, 1, false, ${c.userId}::uuid) AS w`;
+			return rows.map((r) => r.w);
+		};
+		expect(await candidates(alice)).toEqual([renamed]);
+		expect(await candidates(carol)).toEqual([]);
+		expect((await search(carol, { q: typo(renamed) })).body.tracks).toEqual([]);
+
+		const res = await alice.call(`/api/v1/tracks/${track.id}`, {
+			method: 'PATCH',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ visibility: 'public' })
+		});
+		expect(res.status).toBe(200);
+		expect(await wordRows(renamed)).toEqual({ [PUBLIC_SCOPE]: 1 });
+		expect(await candidates(carol)).toEqual([renamed]);
+		expect(titles((await search(carol, { q: typo(renamed) })).body)).toEqual([
+			`${renamed} Carousel`
+		]);
+	});
+
+	it('forgets the words of a deleted track', async () => {
+		const track = tracks.get(`${deleted} Ballad`)!;
+		expect(titles((await typoSearch(alice, typo(deleted))).body)).toEqual([track.title]);
+		expect(await wordRows(deleted)).toEqual({ [alice.userId]: 1 });
+		const res = await alice.call(`/api/v1/tracks/${track.id}`, { method: 'DELETE' });
+		expect(res.status).toBe(204);
+		expect(await wordRows(deleted)).toEqual({});
+		expect(titles((await typoSearch(alice, typo(deleted))).body)).toEqual([]);
+		// Words other tracks still have stay, with one track less.
+		expect(await wordRows('ballad')).not.toHaveProperty(alice.userId);
+		expect((await wordRows('somebody'))[alice.userId]).toBeGreaterThanOrEqual(5);
+	});
+});
+
 describe('GET /api/v1/search/suggest', () => {
 	type Suggestions = {
 		tracks: { id: string; title: string; artist: string; coverUrl: string }[];

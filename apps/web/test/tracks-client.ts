@@ -22,10 +22,10 @@ export async function signUp(base = inject('webUrl')): Promise<Client> {
 	const ip = randomIp();
 	const res = await fetch(`${base}/api/v1/auth/register`, {
 		method: 'POST',
-		headers: { 'content-type': 'application/json', 'x-forwarded-for': ip },
+		headers: { 'content-type': 'application/json', 'x-forwarded-for': ip, origin: base },
 		body: JSON.stringify({
 			email: uniqueEmail('up'),
-			password: 'password-123',
+			password: 'tidal-marmot-orchard-5',
 			displayName: 'Uploader'
 		})
 	});
@@ -35,7 +35,13 @@ export async function signUp(base = inject('webUrl')): Promise<Client> {
 	const call = (path: string, init: RequestInit = {}) =>
 		fetch(base + path, {
 			...init,
-			headers: { cookie, 'x-forwarded-for': ip, ...(init.headers as Record<string, string>) }
+			headers: {
+				cookie,
+				'x-forwarded-for': ip,
+				// Same-origin, as the app's own pages (the web app refuses origin-less mutations).
+				origin: base,
+				...(init.headers as Record<string, string>)
+			}
 		});
 	return {
 		base,

@@ -265,6 +265,7 @@ describe('upload: rejections leave nothing behind', () => {
 			expect(raw.status).toBe(415);
 			const anon = await fetch(`${inject('webUrl')}/api/v1/tracks`, {
 				method: 'POST',
+				headers: { origin: inject('webUrl') },
 				body: new FormData()
 			});
 			expect(anon.status).toBe(401);
@@ -356,7 +357,8 @@ describe('metadata, visibility and authorization', () => {
 			{ owner: 'x' }
 		]) {
 			const res = await patch(alice, bad);
-			expect(res.status).toBe(400);
+			// Well-formed JSON with values that cannot be accepted.
+			expect(res.status).toBe(422);
 			expect((await res.json()).error.code).toBe('VALIDATION');
 		}
 		expect((await (await alice.call(`/api/v1/tracks/${id}`)).json()).title).toBe('Renamed');

@@ -59,6 +59,8 @@ export interface ValidatedSession {
 	extended: boolean;
 }
 
+export type SessionStanding = { validUntilMs: number } | 'expired' | 'gone';
+
 export interface SessionMeta {
 	userAgent?: string | null;
 	ip?: string | null;
@@ -119,10 +121,15 @@ export function createSessionService(db: Db, options: SessionServiceOptions = {}
 			if (!parsed) return null;
 			const row = await db.session.findUnique({
 				where: { id: parsed.id },
-				include: { user: { select: SESSION_USER_SELECT } }
+				include: { user: { select: { ...SESSION_USER_SELECT, disabledAt: true } } }
 			});
 			if (!row) return null;
 			if (!constantTimeEqual(hashSecret(parsed.secret), row.secretHash)) return null;
+			// Disabling deletes the sessions too; this covers one created in between.
+			if (row.user.disabledAt) {
+				await db.session.deleteMany({ where: { id: row.id } });
+				return null;
+			}
 
 			const at = now();
 			const hardLimit = row.createdAt.getTime() + policy.absoluteMaxAgeMs;
@@ -131,7 +138,10 @@ export function createSessionService(db: Db, options: SessionServiceOptions = {}
 				return null;
 			}
 
-			const { user, ...session } = row;
+			const {
+				user: { disabledAt: _disabled, ...user },
+				...session
+			} = row;
 			if (at.getTime() - row.lastSeenAt.getTime() < policy.extendIntervalMs) {
 				return { session, user, extended: false };
 			}
@@ -141,6 +151,43 @@ export function createSessionService(db: Db, options: SessionServiceOptions = {}
 				data: { lastSeenAt: at, expiresAt }
 			});
 			return { session: { ...session, lastSeenAt: at, expiresAt }, user, extended: true };
+		},
+
+		/**
+		 * Whether each session still signs its user in, without extending it: until when it does
+		 * (the earlier of its idle expiry and its absolute limit), or why not — 'expired' (idle or
+		 * absolute limit passed), 'gone' (deleted, or waiting for its second factor).
+		 */
+		async standing(ids: readonly string[]): Promise<Map<string, SessionStanding>> {
+			const rows = await db.session.findMany({
+				where: { id: { in: [...ids] } },
+				select: {
+					id: true,
+					createdAt: true,
+					expiresAt: true,
+					twoFactorVerified: true,
+					user: { select: { totpEnabledAt: true, disabledAt: true } }
+				}
+			});
+			const at = now().getTime();
+			const out = new Map<string, SessionStanding>(ids.map((id) => [id, 'gone']));
+			for (const row of rows) {
+				const until = Math.min(
+					row.expiresAt.getTime(),
+					row.createdAt.getTime() + policy.absoluteMaxAgeMs
+				);
+				if (awaitingSecondFactor({ session: row, user: row.user }) || row.user.disabledAt) continue;
+				out.set(row.id, at >= until ? 'expired' : { validUntilMs: until });
+			}
+			return out;
+		},
+
+		/** Until when a just-validated session signs in (the earlier of idle expiry and max age). */
+		validUntilMs(session: Pick<Session, 'createdAt' | 'expiresAt'>): number {
+			return Math.min(
+				session.expiresAt.getTime(),
+				session.createdAt.getTime() + policy.absoluteMaxAgeMs
+			);
 		},
 
 		async invalidate(sessionId: string): Promise<void> {

@@ -7,6 +7,8 @@ export const ERROR_CODES = [
 	'FORBIDDEN',
 	'NOT_FOUND',
 	'CONFLICT',
+	/** The command was based on a state the room has since left (e.g. a seek queued offline). */
+	'STALE',
 	'RATE_LIMITED',
 	'UNAVAILABLE',
 	'INTERNAL'

@@ -21,6 +21,7 @@ import type {
 	QueuePin,
 	QueueRemove,
 	QueueUpdated,
+	QueueVoted,
 	ReactionSend,
 	ReactionSent,
 	RoomInfo,
@@ -33,6 +34,7 @@ import type {
 	SkipVote,
 	SyncReport,
 	SyncReported,
+	Versioned,
 	VoteCast
 } from './rooms.ts';
 import type { ClockPing, ClockPong, DevicesState } from './schemas.ts';
@@ -44,6 +46,12 @@ export interface SkipResult {
 	skipped: boolean;
 	votes: number;
 	needed: number;
+}
+
+/** A playback command's answer: the timeline it set, at the room version it is at now. */
+export interface PlaybackAck {
+	playback: PlaybackState;
+	version: number;
 }
 
 /** Commands: `domain:verb`, always with an ack. */
@@ -64,23 +72,11 @@ export interface ClientToServerEvents {
 	'queue:pin': (payload: QueuePin, ack: AckCallback<Empty>) => void;
 	'vote:cast': (payload: VoteCast, ack: AckCallback<{ item: QueueItem }>) => void;
 	'skip:vote': (payload: SkipVote, ack: AckCallback<SkipResult>) => void;
-	'playback:play': (
-		payload: PlaybackCommand,
-		ack: AckCallback<{ playback: PlaybackState }>
-	) => void;
-	'playback:pause': (
-		payload: PlaybackCommand,
-		ack: AckCallback<{ playback: PlaybackState }>
-	) => void;
-	'playback:skip': (
-		payload: PlaybackCommand,
-		ack: AckCallback<{ playback: PlaybackState }>
-	) => void;
-	'playback:previous': (
-		payload: PlaybackCommand,
-		ack: AckCallback<{ playback: PlaybackState }>
-	) => void;
-	'playback:seek': (payload: PlaybackSeek, ack: AckCallback<{ playback: PlaybackState }>) => void;
+	'playback:play': (payload: PlaybackCommand, ack: AckCallback<PlaybackAck>) => void;
+	'playback:pause': (payload: PlaybackCommand, ack: AckCallback<PlaybackAck>) => void;
+	'playback:skip': (payload: PlaybackCommand, ack: AckCallback<PlaybackAck>) => void;
+	'playback:previous': (payload: PlaybackCommand, ack: AckCallback<PlaybackAck>) => void;
+	'playback:seek': (payload: PlaybackSeek, ack: AckCallback<PlaybackAck>) => void;
 	'chat:send': (payload: ChatSend, ack: AckCallback<{ message: ChatMessage }>) => void;
 	'chat:delete': (payload: ChatDelete, ack: AckCallback<Empty>) => void;
 	'chat:mute': (payload: ChatMute, ack: AckCallback<{ mutedUntil: string | null }>) => void;
@@ -89,7 +85,8 @@ export interface ClientToServerEvents {
 }
 
 export interface SessionRevoked {
-	reason: 'revoked';
+	/** revoked: signed out (here or elsewhere); expired: the session ran out (idle or max age). */
+	reason: 'revoked' | 'expired';
 }
 
 /** Broadcasts: `domain:past-tense` or `domain:state`. Versioned ones carry the room version. */
@@ -98,10 +95,16 @@ export interface ServerToClientEvents {
 	/** This socket's session was deleted (sign-out elsewhere, password change): the socket closes next. */
 	'session:revoked': (payload: SessionRevoked) => void;
 	'room:updated': (payload: RoomUpdated) => void;
+	/**
+	 * The room's version in PostgreSQL, sent now and then and after the nodes' Redis link comes
+	 * back: a client behind it missed a broadcast and asks for `room:sync`.
+	 */
+	'room:version': (payload: Versioned) => void;
 	'room:removed': (payload: RoomRemoved) => void;
 	'members:updated': (payload: MembersUpdated) => void;
 	'presence:updated': (payload: PresenceUpdated) => void;
 	'queue:updated': (payload: QueueUpdated) => void;
+	'queue:voted': (payload: QueueVoted) => void;
 	'playback:state': (payload: PlaybackStateEvent) => void;
 	'chat:message': (payload: ChatMessageEvent) => void;
 	'chat:deleted': (payload: ChatDeletedEvent) => void;
@@ -109,29 +112,20 @@ export interface ServerToClientEvents {
 	'sync:reported': (payload: SyncReported) => void;
 }
 
-/**
- * Between realtime nodes (through the Redis adapter). Queue broadcasts are personalised
- * (each member's own vote), so every node renders them for its own sockets.
- */
+/** Between realtime nodes (through the Redis adapter). */
 export interface InterServerEvents {
-	'queue:changed': (payload: QueueChanged) => void;
 	/** Each node answers with its own sockets in the room. */
 	'presence:query': (roomId: string, reply: (entries: PresenceEntry[]) => void) => void;
-}
-
-export interface QueueChanged {
-	roomId: string;
-	version: number;
-	/** Items with myVote 0; each node fills in the vote of each of its sockets' users. */
-	queue: QueueItem[];
-	/** The vote that changed, so nodes can update their cache of their users' votes. */
-	vote?: { userId: string; itemId: string; value: -1 | 0 | 1 };
+	/** Each node answers in which of these rooms one of its sockets is listening. */
+	'presence:listened': (roomIds: string[], reply: (listened: string[]) => void) => void;
 }
 
 /** Set by the handshake middleware; handlers authorize from this, never from payload ids. */
 export interface SocketData {
 	userId: string;
 	sessionId: string;
+	/** When the session stops signing in unless extended (ms since epoch); re-read every few s. */
+	sessionValidUntilMs: number;
 	displayName: string;
 	isGuest?: boolean;
 	/** The client's own clock-sync round trip (min of its window), reported in clock:ping. */

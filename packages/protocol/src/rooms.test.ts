@@ -10,7 +10,11 @@ import {
 	roomUpdateSchema,
 	skipVotesNeeded,
 	voteCastSchema,
-	type Orderable
+	withOwnVotes,
+	applyQueueVoted,
+	type Orderable,
+	type QueueItem,
+	type QueueVoted
 } from './rooms.ts';
 
 const item = (
@@ -86,7 +90,11 @@ describe('orderQueue', () => {
 
 describe('permissions', () => {
 	it('gives listeners chat and adding by default, staff the rest, the host settings', () => {
-		expect(permissionsFor('listener', DEFAULT_ROOM_SETTINGS).sort()).toEqual(['chat', 'queue:add']);
+		expect(permissionsFor('listener', DEFAULT_ROOM_SETTINGS).sort()).toEqual([
+			'chat',
+			'queue:add',
+			'queue:add-library'
+		]);
 		expect(can('cohost', 'moderate', DEFAULT_ROOM_SETTINGS)).toBe(true);
 		expect(can('cohost', 'settings', DEFAULT_ROOM_SETTINGS)).toBe(false);
 		expect(can('host', 'settings', DEFAULT_ROOM_SETTINGS)).toBe(true);
@@ -100,6 +108,19 @@ describe('permissions', () => {
 		expect(
 			can('listener', 'playback:control', { ...DEFAULT_ROOM_SETTINGS, guestControls: true })
 		).toBe(true);
+	});
+
+	it('lets guests add from the library only when the room allows it', () => {
+		const guest = { isGuest: true };
+		expect(can('listener', 'queue:add', DEFAULT_ROOM_SETTINGS, guest)).toBe(true);
+		expect(can('listener', 'queue:add-library', DEFAULT_ROOM_SETTINGS, guest)).toBe(false);
+		const open = { ...DEFAULT_ROOM_SETTINGS, guestsAddFromLibrary: true };
+		expect(can('listener', 'queue:add-library', open, guest)).toBe(true);
+		// Adding at all still follows the add policy.
+		expect(can('listener', 'queue:add-library', { ...open, addPolicy: 'hosts' }, guest)).toBe(
+			false
+		);
+		expect(can('cohost', 'queue:add-library', DEFAULT_ROOM_SETTINGS, guest)).toBe(false);
 	});
 });
 
@@ -142,5 +163,87 @@ describe('payload schemas', () => {
 		expect(send('rtl\u202Eoverride').success).toBe(false);
 		expect(send('   ').success).toBe(false);
 		expect(send('x'.repeat(501)).success).toBe(false);
+	});
+});
+
+describe('a client following queue:voted deltas', () => {
+	const track = {
+		title: 't',
+		artist: 'a',
+		album: null,
+		durationMs: 1,
+		coverUrl: '',
+		streamUrl: ''
+	};
+	const asItem = (o: Orderable, myVote: -1 | 0 | 1 = 0): QueueItem => ({
+		id: o.id,
+		trackId: o.id,
+		addedBy: o.addedBy,
+		addedByName: null,
+		score: o.score,
+		up: Math.max(o.score, 0),
+		down: Math.max(-o.score, 0),
+		myVote,
+		pinned: o.pinRank !== null,
+		addedAt: new Date(o.addedAtMs).toISOString(),
+		track
+	});
+
+	it('ends where a full queue:updated would: same items, tallies and order (property)', () => {
+		const arb = fc
+			.record({
+				items: fc.uniqueArray(
+					fc.record({
+						id: fc.string({ minLength: 1, maxLength: 3 }),
+						addedBy: fc.constantFrom('u1', 'u2', 'u3'),
+						score: fc.integer({ min: -3, max: 3 }),
+						addedAtMs: fc.integer({ min: 0, max: 20 }),
+						pinRank: fc.option(fc.integer({ min: 0, max: 3 }), { nil: null })
+					}),
+					{ minLength: 1, maxLength: 12, selector: (i) => i.id }
+				),
+				pick: fc.nat(),
+				score: fc.integer({ min: -4, max: 4 }),
+				fair: fc.boolean(),
+				mine: fc.constantFrom(-1, 0, 1, undefined)
+			})
+			.map((x) => ({ ...x, target: x.items[x.pick % x.items.length]! }));
+		fc.assert(
+			fc.property(arb, ({ items, target, score, fair, mine }) => {
+				const before = orderQueue(items, fair);
+				const after = orderQueue(
+					items.map((i) => (i.id === target.id ? { ...i, score } : i)),
+					fair
+				);
+				const client = before.map((i) => asItem(i));
+				const changed = before.some((i, k) => i.id !== after[k]!.id);
+				const voted: QueueVoted = {
+					roomId: 'r',
+					version: 2,
+					itemId: target.id,
+					score,
+					up: Math.max(score, 0),
+					down: Math.max(-score, 0),
+					...(changed ? { order: after.map((i) => i.id) } : {}),
+					...(mine === undefined ? {} : { myVote: mine as -1 | 0 | 1 })
+				};
+				const expected = after.map((i) =>
+					asItem(i, i.id === target.id ? ((mine ?? 0) as -1 | 0 | 1) : 0)
+				);
+				expect(applyQueueVoted(client, voted)).toEqual(expected);
+			})
+		);
+	});
+
+	it('queue:updated keeps my own votes by item id; new items start at 0', () => {
+		const previous = [asItem(item('a', 'u1', 1, 1), 1), asItem(item('b', 'u1', -1, 2), -1)];
+		const entries = [item('b', 'u1', -1, 2), item('c', 'u2', 0, 3)].map((o) => {
+			const { myVote: _, ...entry } = asItem(o);
+			return entry;
+		});
+		expect(withOwnVotes(entries, previous).map((i) => [i.id, i.myVote])).toEqual([
+			['b', -1],
+			['c', 0]
+		]);
 	});
 });

@@ -42,7 +42,12 @@ export const roomSettingsSchema = z.strictObject({
 	skipThresholdPercent: z.number().int().min(1).max(100),
 	/** Waiting tracks per member; host and co-hosts are not limited. */
 	maxPendingPerMember: z.number().int().min(1).max(MAX_PENDING_LIMIT),
-	fairRotation: z.boolean()
+	fairRotation: z.boolean(),
+	/**
+	 * Guests (joined by link, no account) may search the whole library for tracks to add; without
+	 * it they add only tracks the room already surfaced (its queue and history).
+	 */
+	guestsAddFromLibrary: z.boolean()
 });
 export type RoomSettings = z.infer<typeof roomSettingsSchema>;
 export const DEFAULT_ROOM_SETTINGS: RoomSettings = {
@@ -50,7 +55,8 @@ export const DEFAULT_ROOM_SETTINGS: RoomSettings = {
 	guestControls: false,
 	skipThresholdPercent: 50,
 	maxPendingPerMember: 10,
-	fairRotation: false
+	fairRotation: false,
+	guestsAddFromLibrary: false
 };
 
 const id = z.uuid();
@@ -103,13 +109,22 @@ export const voteCastSchema = z.strictObject({
 	value: z.union([z.literal(1), z.literal(-1), z.literal(0)])
 });
 export const skipVoteSchema = z.strictObject({ ...mutation, itemId: id });
-export const playbackPlaySchema = z.strictObject(mutation);
-export const playbackPauseSchema = z.strictObject(mutation);
-export const playbackSkipSchema = z.strictObject(mutation);
-/** Restarts the current track, or goes back to the previous one when near its start. */
-export const playbackPreviousSchema = z.strictObject(mutation);
-export const playbackSeekSchema = z.strictObject({
+/**
+ * Playback commands say which timeline they were based on: the version of the last
+ * `playback:state` (or snapshot) the client saw. The server refuses one with STALE when the
+ * timeline changed since, so commands queued while offline cannot replay over newer ones.
+ */
+const timelineCommand = {
 	...mutation,
+	basedOnVersion: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER)
+};
+export const playbackPlaySchema = z.strictObject(timelineCommand);
+export const playbackPauseSchema = z.strictObject(timelineCommand);
+export const playbackSkipSchema = z.strictObject(timelineCommand);
+/** Restarts the current track, or goes back to the previous one when near its start. */
+export const playbackPreviousSchema = z.strictObject(timelineCommand);
+export const playbackSeekSchema = z.strictObject({
+	...timelineCommand,
 	positionMs: z
 		.number()
 		.finite()
@@ -187,6 +202,44 @@ export interface RoomInfo {
 	createdAt: string;
 }
 
+/** A `rooms` row as Prisma names its columns (realtime's raw SQL selects the same names). */
+export interface RoomColumns {
+	id: string;
+	name: string;
+	description: string;
+	hostId: string | null;
+	addPolicy: AddPolicy;
+	guestControls: boolean;
+	skipThresholdPercent: number;
+	maxPendingPerMember: number;
+	fairRotation: boolean;
+	guestsAddFromLibrary: boolean;
+	createdAt: Date;
+}
+
+export function roomSettingsOf(r: RoomColumns): RoomSettings {
+	return {
+		addPolicy: r.addPolicy,
+		guestControls: r.guestControls,
+		skipThresholdPercent: r.skipThresholdPercent,
+		maxPendingPerMember: r.maxPendingPerMember,
+		fairRotation: r.fairRotation,
+		guestsAddFromLibrary: r.guestsAddFromLibrary
+	};
+}
+
+/** The one row -> RoomInfo mapping, for the web app and the realtime service alike. */
+export function toRoomInfo(r: RoomColumns): RoomInfo {
+	return {
+		id: r.id,
+		name: r.name,
+		description: r.description,
+		hostId: r.hostId,
+		settings: roomSettingsOf(r),
+		createdAt: r.createdAt.toISOString()
+	};
+}
+
 export interface RoomMemberInfo {
 	userId: string;
 	displayName: string;
@@ -207,7 +260,8 @@ export interface QueueTrack {
 	streamUrl: string;
 }
 
-export interface QueueItem {
+/** A waiting queue item as the whole room sees it (broadcasts carry no one's own vote). */
+export interface QueueEntry {
 	id: string;
 	trackId: string;
 	addedBy: string | null;
@@ -215,11 +269,14 @@ export interface QueueItem {
 	score: number;
 	up: number;
 	down: number;
-	/** The receiving member's own vote. */
-	myVote: -1 | 0 | 1;
 	pinned: boolean;
 	addedAt: string;
 	track: QueueTrack;
+}
+
+/** A queue item with the receiving member's own vote (snapshots and acks). */
+export interface QueueItem extends QueueEntry {
+	myVote: -1 | 0 | 1;
 }
 
 /**
@@ -251,6 +308,8 @@ export interface ChatMessage {
 export interface MyMembership {
 	userId: string;
 	role: RoomRole;
+	/** A guest account (joined by link): permissions depend on it. */
+	isGuest: boolean;
 	permissions: Permission[];
 	mutedUntil: string | null;
 }
@@ -272,8 +331,26 @@ export interface Versioned {
 	roomId: string;
 	version: number;
 }
+/**
+ * The whole waiting queue, the same payload for every member: each client keeps its own votes
+ * (from its snapshot, its acks and `queue:voted`) and carries them over by item id.
+ */
 export interface QueueUpdated extends Versioned {
-	queue: QueueItem[];
+	queue: QueueEntry[];
+}
+/**
+ * One vote changed one item's tally. Sent instead of the whole queue: the item's new counts,
+ * and the waiting queue's new play order only when the vote moved something.
+ */
+export interface QueueVoted extends Versioned {
+	itemId: string;
+	score: number;
+	up: number;
+	down: number;
+	/** Ids of the waiting queue in play order; present only when this vote changed the order. */
+	order?: string[];
+	/** Present only in the copy sent to the voter's own sockets: their vote now. */
+	myVote?: -1 | 0 | 1;
 }
 export interface RoomUpdated extends Versioned {
 	room: RoomInfo;
@@ -315,6 +392,8 @@ export interface RoomRemoved {
 // ---- permissions (the server checks; the UI only hides) ----
 export const PERMISSIONS = [
 	'queue:add',
+	/** Add any library track (search), not only the tracks the room already surfaced. */
+	'queue:add-library',
 	'queue:remove-any',
 	'queue:reorder',
 	'playback:control',
@@ -325,18 +404,35 @@ export const PERMISSIONS = [
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-export function permissionsFor(role: RoomRole, settings: RoomSettings): Permission[] {
+/** Who the member is beyond their role: a guest account sees only what the room needs. */
+export interface MemberKind {
+	isGuest?: boolean;
+}
+
+export function permissionsFor(
+	role: RoomRole,
+	settings: RoomSettings,
+	{ isGuest = false }: MemberKind = {}
+): Permission[] {
 	const staff = role === 'host' || role === 'cohost';
 	const out: Permission[] = ['chat'];
-	if (staff || settings.addPolicy === 'everyone') out.push('queue:add');
+	if (staff || settings.addPolicy === 'everyone') {
+		out.push('queue:add');
+		if (!isGuest || settings.guestsAddFromLibrary) out.push('queue:add-library');
+	}
 	if (staff) out.push('queue:remove-any', 'queue:reorder', 'invite', 'moderate');
 	if (staff || settings.guestControls) out.push('playback:control');
 	if (role === 'host') out.push('settings');
 	return out;
 }
 
-export function can(role: RoomRole, permission: Permission, settings: RoomSettings): boolean {
-	return permissionsFor(role, settings).includes(permission);
+export function can(
+	role: RoomRole,
+	permission: Permission,
+	settings: RoomSettings,
+	kind: MemberKind = {}
+): boolean {
+	return permissionsFor(role, settings, kind).includes(permission);
 }
 
 /** Host outranks co-host outranks listener; moderation only reaches lower ranks. */
@@ -387,4 +483,34 @@ export function orderQueue<T extends Orderable>(items: readonly T[], fairRotatio
 		out.push(...dealt);
 	}
 	return out;
+}
+
+// ---- a client's queue ----
+
+/** A `queue:updated` queue with this client's own votes carried over by item id (new ones 0). */
+export function withOwnVotes(
+	entries: readonly QueueEntry[],
+	previous: readonly QueueItem[]
+): QueueItem[] {
+	const mine = new Map(previous.map((i) => [i.id, i.myVote]));
+	return entries.map((e) => ({ ...e, myVote: mine.get(e.id) ?? 0 }));
+}
+
+/**
+ * Applies a `queue:voted` delta: the item's new tally (and the voter's own vote, in their copy),
+ * then the new play order when it came with one. Only valid on the queue at the version just
+ * before (the caller's version rules decide).
+ */
+export function applyQueueVoted(queue: readonly QueueItem[], e: QueueVoted): QueueItem[] {
+	const next = queue.map((i) =>
+		i.id === e.itemId
+			? { ...i, score: e.score, up: e.up, down: e.down, myVote: e.myVote ?? i.myVote }
+			: i
+	);
+	if (!e.order) return next;
+	const byId = new Map(next.map((i) => [i.id, i]));
+	const ordered = e.order.flatMap((id) => byId.get(id) ?? []);
+	// Items the order does not name (should not happen at the right version) keep their place at the end.
+	const named = new Set(e.order);
+	return [...ordered, ...next.filter((i) => !named.has(i.id))];
 }

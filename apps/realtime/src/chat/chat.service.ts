@@ -1,3 +1,4 @@
+// Room chat: who may write, delete and mute.
 import {
 	AppError,
 	CHAT_HISTORY_MESSAGES,
@@ -6,87 +7,57 @@ import {
 	type ChatMute,
 	type ChatSend
 } from '@chorus/protocol';
-import type { Actor, RoomContext } from '../rooms/room.context.ts';
-import { forbidden } from '../rooms/room.context.ts';
+import { forbidden, type Actor, type Engine } from '../engine/index.ts';
+import { publishMembers, targetMember } from '../members/members.service.ts';
+import { findMessage, insertMessage, markDeleted, pruneChat, setMutedUntil } from './chat.store.ts';
 
-export class ChatService {
-	constructor(private readonly rooms: RoomContext) {}
+export function send(engine: Engine, actor: Actor, p: ChatSend): Promise<{ message: ChatMessage }> {
+	return engine.mutate(actor, p.roomId, p.mutationId, async (m) => {
+		m.require('chat');
+		if (m.member.mutedUntil && m.member.mutedUntil > new Date()) {
+			throw forbidden(`You are muted until ${m.member.mutedUntil.toISOString()}`);
+		}
+		const message = await insertMessage(m.tx, m.room.id, m.userId, p.body);
+		// The room keeps its last CHAT_HISTORY_MESSAGES messages.
+		await pruneChat(m.tx, m.room.id, CHAT_HISTORY_MESSAGES);
+		m.emit('chat:message', { roomId: m.room.id, version: m.version, message });
+		return { message };
+	});
+}
 
-	send(actor: Actor, p: ChatSend): Promise<{ message: ChatMessage }> {
-		return this.rooms.mutate(actor, p.roomId, p.mutationId, async (m) => {
-			m.require('chat');
-			if (m.member.mutedUntil && m.member.mutedUntil > new Date()) {
-				throw forbidden(`You are muted until ${m.member.mutedUntil.toISOString()}`);
-			}
-			const row = await m.tx.chatMessage.create({
-				data: { roomId: m.room.id, userId: m.userId, body: p.body },
-				select: { id: true, createdAt: true, user: { select: { displayName: true } } }
-			});
-			// The room keeps its last CHAT_HISTORY_MESSAGES messages.
-			await m.tx.$executeRaw`
-				DELETE FROM chat_messages WHERE room_id = ${m.room.id}::uuid AND id NOT IN (
-					SELECT id FROM chat_messages WHERE room_id = ${m.room.id}::uuid
-					ORDER BY created_at DESC, id DESC LIMIT ${CHAT_HISTORY_MESSAGES}
-				)`;
-			const message: ChatMessage = {
-				id: row.id,
-				userId: m.userId,
-				displayName: row.user?.displayName ?? null,
-				body: p.body,
-				createdAt: row.createdAt.toISOString()
-			};
-			m.effects.push({
-				kind: 'room',
-				event: 'chat:message',
-				payload: { roomId: m.room.id, version: m.version, message }
-			});
-			return { message };
-		});
-	}
+export function remove(
+	engine: Engine,
+	actor: Actor,
+	p: ChatDelete
+): Promise<Record<string, never>> {
+	return engine.mutate(actor, p.roomId, p.mutationId, async (m) => {
+		const message = await findMessage(m.tx, m.room.id, p.messageId);
+		if (!message) throw new AppError('NOT_FOUND', 'No such message');
+		if (message.userId !== m.userId) m.require('moderate');
+		await markDeleted(m.tx, p.messageId, m.userId);
+		m.emit('chat:deleted', { roomId: m.room.id, version: m.version, messageId: p.messageId });
+		return {};
+	});
+}
 
-	delete(actor: Actor, p: ChatDelete): Promise<Record<string, never>> {
-		return this.rooms.mutate(actor, p.roomId, p.mutationId, async (m) => {
-			const message = await m.tx.chatMessage.findFirst({
-				where: { id: p.messageId, roomId: m.room.id, deletedAt: null },
-				select: { userId: true }
-			});
-			if (!message) throw new AppError('NOT_FOUND', 'No such message');
-			if (message.userId !== m.userId) m.require('moderate');
-			await m.tx.chatMessage.update({
-				where: { id: p.messageId },
-				data: { deletedAt: new Date(), deletedBy: m.userId }
-			});
-			m.effects.push({
-				kind: 'room',
-				event: 'chat:deleted',
-				payload: { roomId: m.room.id, version: m.version, messageId: p.messageId }
-			});
-			return {};
-		});
-	}
-
-	mute(actor: Actor, p: ChatMute): Promise<{ mutedUntil: string | null }> {
-		return this.rooms.mutate(actor, p.roomId, p.mutationId, async (m) => {
-			m.require('moderate');
-			const target = await m.tx.roomMember.findUnique({
-				where: { roomId_userId: { roomId: m.room.id, userId: p.userId } },
-				select: { role: true }
-			});
-			if (!target) throw new AppError('NOT_FOUND', 'That person is not a member of this room');
-			if (
-				p.userId === m.userId ||
-				target.role === 'host' ||
-				(target.role === 'cohost' && m.member.role !== 'host')
-			) {
-				throw forbidden('You can only mute members below your role');
-			}
-			const mutedUntil = p.durationSec === 0 ? null : new Date(Date.now() + p.durationSec * 1000);
-			await m.tx.roomMember.update({
-				where: { roomId_userId: { roomId: m.room.id, userId: p.userId } },
-				data: { mutedUntil }
-			});
-			m.effects.push({ kind: 'members' });
-			return { mutedUntil: mutedUntil?.toISOString() ?? null };
-		});
-	}
+export function mute(
+	engine: Engine,
+	actor: Actor,
+	p: ChatMute
+): Promise<{ mutedUntil: string | null }> {
+	return engine.mutate(actor, p.roomId, p.mutationId, async (m) => {
+		m.require('moderate');
+		const target = await targetMember(m, p.userId);
+		if (
+			p.userId === m.userId ||
+			target.role === 'host' ||
+			(target.role === 'cohost' && m.member.role !== 'host')
+		) {
+			throw forbidden('You can only mute members below your role');
+		}
+		const mutedUntil = p.durationSec === 0 ? null : new Date(Date.now() + p.durationSec * 1000);
+		await setMutedUntil(m.tx, m.room.id, p.userId, mutedUntil);
+		publishMembers(m);
+		return { mutedUntil: mutedUntil?.toISOString() ?? null };
+	});
 }

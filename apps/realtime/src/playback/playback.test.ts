@@ -1,25 +1,22 @@
+import { DEFAULT_ROOM_SETTINGS } from '@chorus/protocol';
 import { describe, expect, it } from 'vitest';
 import { endsAtMs } from './playback.service.ts';
-import type { RoomRow } from '../rooms/room.store.ts';
+import type { RoomRow } from '../engine/index.ts';
 
 const room = (over: Partial<RoomRow>): RoomRow => ({
 	id: 'r',
 	name: 'n',
 	description: '',
 	hostId: null,
-	settings: {
-		addPolicy: 'everyone',
-		guestControls: false,
-		skipThresholdPercent: 50,
-		maxPendingPerMember: 10,
-		fairRotation: false
-	},
+	...DEFAULT_ROOM_SETTINGS,
+	settings: DEFAULT_ROOM_SETTINGS,
 	version: 1,
 	currentItemId: 'item',
 	anchorMs: 1_000,
 	positionMs: 0,
 	paused: false,
 	closed: false,
+	timelineVersion: 0,
 	createdAt: new Date(0),
 	...over
 });

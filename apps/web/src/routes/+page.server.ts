@@ -1,15 +1,19 @@
-import type { HomeData } from '$lib/library/types';
+import { ApiError } from '$lib/server/api/errors';
+import { homeFeed } from '$lib/server/library/home';
+import { logger } from '$lib/server/logger';
 import type { PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ locals, fetch }) => {
+export const load: PageServerLoad = async ({ locals, url }) => {
 	if (!locals.user) return { home: null, homeError: null };
 	// The landing page must render even when the library is unwell: rows degrade to a notice.
 	try {
-		const res = await fetch('/api/v1/home', { headers: { accept: 'application/json' } });
-		if (res.ok) return { home: (await res.json()) as HomeData, homeError: null };
-		const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
-		return { home: null, homeError: body?.error?.message ?? `The library answered ${res.status}` };
-	} catch {
+		return { home: await homeFeed(locals.user), homeError: null };
+	} catch (err) {
+		if (err instanceof ApiError) return { home: null, homeError: err.message };
+		logger('pages').error(
+			{ err, requestId: locals.requestId, path: url.pathname },
+			'home feed failed'
+		);
 		return { home: null, homeError: 'The library is not answering right now.' };
 	}
 };

@@ -1,12 +1,8 @@
 // Like state shared by every control showing a track (rows, the player bar), so liking a track in
 // one place updates the others at once. Server answers win; failures roll back.
 import { SvelteMap } from 'svelte/reactivity';
+import type { LikeState } from '$lib/library/types';
 import type { Track } from '$lib/types';
-
-interface LikeState {
-	liked: boolean;
-	likeCount: number;
-}
 
 const overrides = new SvelteMap<string, LikeState>();
 // eslint-disable-next-line svelte/prefer-svelte-reactivity -- request bookkeeping, not UI state

@@ -48,7 +48,9 @@ describe('player persistence', () => {
 			tracks: [track('a'), track('b'), track('c')],
 			index: 1,
 			original: [2, 0, 1],
-			positionMs: 1234
+			positionMs: 1234,
+			sourceOf: [0, 0, -1],
+			sources: [{ kind: 'album' as const, name: 'Blue', href: '/albums/abc' as const }]
 		};
 		saveQueue(s, 'u1', saved);
 		expect(loadQueue(s, 'u1')).toEqual(saved);
@@ -67,6 +69,25 @@ describe('player persistence', () => {
 		);
 		expect(loadQueue(s, 'u1')).toMatchObject({ index: 1, original: null, positionMs: 0 });
 	});
+	it('keeps the tracks of an older save or a broken source list, without sources', () => {
+		const s = new MemoryStorage();
+		const tracks = [track('a'), track('b')];
+		const none = { sourceOf: [-1, -1], sources: [] };
+		s.setItem('chorus:player:queue:u1', JSON.stringify({ tracks, index: 0 }));
+		expect(loadQueue(s, 'u1')).toMatchObject({ tracks, ...none });
+		const album = { kind: 'album', name: 'Blue', href: '/albums/abc' };
+		for (const broken of [
+			{ sources: [album], sourceOf: [0, 1] }, // index past the sources
+			{ sources: [album], sourceOf: [0] }, // not one per track
+			{ sources: [{ ...album, kind: 'radio' }], sourceOf: [0, 0] },
+			{ sources: [{ ...album, href: 'https://evil.example/' }], sourceOf: [0, 0] },
+			{ sources: [{ ...album, href: '//evil.example/' }], sourceOf: [0, 0] },
+			{ sources: [{ ...album, href: '/\\evil.example/' }], sourceOf: [0, 0] }
+		]) {
+			s.setItem('chorus:player:queue:u1', JSON.stringify({ tracks, index: 0, ...broken }));
+			expect(loadQueue(s, 'u1')).toMatchObject({ tracks, ...none });
+		}
+	});
 	it('rejects malformed tracks', () => {
 		const s = new MemoryStorage();
 		s.setItem('chorus:player:queue:u1', JSON.stringify({ tracks: [{ id: 1 }], index: 0 }));
@@ -74,7 +95,14 @@ describe('player persistence', () => {
 	});
 	it('an empty queue removes the saved one', () => {
 		const s = new MemoryStorage();
-		saveQueue(s, 'u1', { tracks: [track('a')], index: 0, original: null, positionMs: 0 });
+		saveQueue(s, 'u1', {
+			tracks: [track('a')],
+			index: 0,
+			original: null,
+			positionMs: 0,
+			sourceOf: [-1],
+			sources: []
+		});
 		saveQueue(s, 'u1', null);
 		expect(s.data.size).toBe(0);
 	});

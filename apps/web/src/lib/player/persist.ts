@@ -1,7 +1,7 @@
 // What the player remembers across reloads, in localStorage. Reads are defensive: the stored
 // value may come from an older version or be edited by hand.
 import type { Track } from '$lib/types';
-import type { LoopMode } from './queue.ts';
+import { QUEUE_SOURCE_KINDS, type LoopMode, type QueueSource } from './queue.ts';
 
 const PREFS_KEY = 'chorus:player:prefs';
 const queueKey = (userId: string) => `chorus:player:queue:${userId}`;
@@ -19,6 +19,9 @@ export interface SavedQueue {
 	/** With shuffle on: the pre-shuffle order, as indexes into `tracks`. */
 	original: number[] | null;
 	positionMs: number;
+	/** Where each track came from: an index into `sources`, -1 for none (queued one by one). */
+	sourceOf: number[];
+	sources: QueueSource[];
 }
 
 type Storage = Pick<globalThis.Storage, 'getItem' | 'setItem' | 'removeItem'>;
@@ -73,6 +76,33 @@ function isTrack(t: unknown): t is Track {
 	);
 }
 
+function isSource(s: unknown): s is QueueSource {
+	return (
+		isRecord(s) &&
+		QUEUE_SOURCE_KINDS.includes(s.kind as QueueSource['kind']) &&
+		typeof s.name === 'string' &&
+		typeof s.href === 'string' &&
+		// Only links inside the app: the stored value may have been edited by hand, and
+		// browsers read "//host" and "/\\host" as another site.
+		/^\/(?![/\\])/.test(s.href)
+	);
+}
+
+/** Sources of an older save (none stored) or a broken one are dropped; the tracks stay. */
+function loadSources(v: Record<string, unknown>, count: number) {
+	const none = { sourceOf: new Array<number>(count).fill(-1), sources: [] };
+	if (!Array.isArray(v.sources) || !v.sources.every(isSource)) return none;
+	const sources: QueueSource[] = v.sources.map(({ kind, name, href }) => ({ kind, name, href }));
+	const sourceOf = v.sourceOf;
+	if (
+		!Array.isArray(sourceOf) ||
+		sourceOf.length !== count ||
+		!sourceOf.every((i) => Number.isInteger(i) && i >= -1 && i < sources.length)
+	)
+		return none;
+	return { sourceOf: sourceOf as number[], sources };
+}
+
 export function loadQueue(storage: Storage, userId: string): SavedQueue | null {
 	const v = read(storage, queueKey(userId));
 	if (!isRecord(v) || !Array.isArray(v.tracks)) return null;
@@ -94,7 +124,8 @@ export function loadQueue(storage: Storage, userId: string): SavedQueue | null {
 		tracks,
 		index: Math.min(Math.max(index, 0), tracks.length - 1),
 		original,
-		positionMs
+		positionMs,
+		...loadSources(v, tracks.length)
 	};
 }
 

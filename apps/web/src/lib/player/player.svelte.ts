@@ -16,12 +16,14 @@ import {
 import { loadPrefs, loadQueue, savePrefs, saveQueue } from './persist.ts';
 import * as Q from './queue.ts';
 
-export type { LoopMode } from './queue.ts';
+export type { LoopMode, QueueSource } from './queue.ts';
 
 /** A queue slot: the same track can be queued twice, so components key lists by `uid`. */
 export interface QueueEntry {
 	readonly uid: number;
 	readonly track: Track;
+	/** The list it was played from; null when queued on its own ("Play next", "Add to queue"). */
+	readonly source: Q.QueueSource | null;
 }
 
 const TICK_MS = 250;
@@ -30,7 +32,11 @@ const SAVE_EVERY_MS = 5_000;
 const SKIP_AFTER_ERROR_MS = 1500;
 
 let uidSeq = 0;
-const toEntry = (track: Track): QueueEntry => ({ uid: ++uidSeq, track });
+const toEntry = (track: Track, source: Q.QueueSource | null = null): QueueEntry => ({
+	uid: ++uidSeq,
+	track,
+	source
+});
 
 /** One listening session on the server (POST /tracks/:id/plays), fed with progress reports. */
 class PlaySession {
@@ -175,16 +181,30 @@ class Player {
 		return Q.nextIndex(this.#q.items.length, this.#q.index, this.#loop, 'user') !== null;
 	}
 
+	/** Where the current track was played from ("Playing from album X"), if from a list. */
+	get source(): Q.QueueSource | null {
+		return this.currentEntry?.source ?? null;
+	}
+
 	isCurrent(trackId: string): boolean {
 		return this.current?.id === trackId;
 	}
 
+	/** The current track, played from this same list (a click on its row toggles it). */
+	isPlayingFrom(trackId: string, source: Q.QueueSource | null): boolean {
+		return this.isCurrent(trackId) && Q.sameSource(this.source, source);
+	}
+
 	// --- queue ----------------------------------------------------------------------------------
 
-	/** Replaces the queue with `tracks` and plays from `startIndex`. */
-	playTracks(tracks: readonly Track[], startIndex = 0) {
+	/**
+	 * Replaces the queue with the list `tracks` and plays from `startIndex`: the tracks after it
+	 * follow, the ones before stay reachable with "Previous". `source` names the list.
+	 */
+	playTracks(tracks: readonly Track[], startIndex = 0, source: Q.QueueSource | null = null) {
 		if (!tracks.length) return;
-		this.#q = Q.startQueue(tracks.map(toEntry), startIndex, this.#shuffle);
+		const entries = tracks.map((t) => toEntry(t, source));
+		this.#q = Q.startQueue(entries, startIndex, this.#shuffle);
 		this.#failures = 0;
 		this.#load(this.#q.items[this.#q.index]!, true);
 	}
@@ -345,7 +365,9 @@ class Player {
 
 		const saved = loadQueue(localStorage, userId);
 		if (saved) {
-			const items = saved.tracks.map(toEntry);
+			const items = saved.tracks.map((t, i) =>
+				toEntry(t, saved.sources[saved.sourceOf[i]!] ?? null)
+			);
 			const original = saved.original?.map((i) => items[i]!) ?? null;
 			this.#q = { items, index: saved.index, original: this.#shuffle ? original : null };
 			this.#load(items[saved.index]!, false, saved.positionMs);
@@ -633,6 +655,13 @@ class Player {
 		if (!this.#userId) return;
 		this.#lastSaveAt = performance.now();
 		const { items, index, original } = this.#q;
+		const sources: Q.QueueSource[] = [];
+		const sourceOf = items.map(({ source }) => {
+			if (!source) return -1;
+			let i = sources.findIndex((s) => Q.sameSource(s, source));
+			if (i < 0) i = sources.push(source) - 1;
+			return i;
+		});
 		saveQueue(
 			localStorage,
 			this.#userId,
@@ -641,7 +670,9 @@ class Player {
 						tracks: items.map((e) => e.track),
 						index,
 						original: original ? original.map((e) => items.indexOf(e)) : null,
-						positionMs: this.#ended ? 0 : Math.round(this.#positionMs)
+						positionMs: this.#ended ? 0 : Math.round(this.#positionMs),
+						sourceOf,
+						sources
 					}
 				: null
 		);

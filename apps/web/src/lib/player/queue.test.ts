@@ -2,6 +2,11 @@ import { describe, expect, it } from 'vitest';
 import {
 	append,
 	clearQueue,
+	describeSource,
+	runsBySource,
+	sameSource,
+	startIndexFor,
+	type QueueSource,
 	emptyQueue,
 	insertNext,
 	jumpTo,
@@ -211,5 +216,87 @@ describe('queue editing', () => {
 		expect(clearQueue(q(['a', 'b', 'c'], 1))).toEqual(q(['b'], 0));
 		expect(clearQueue(q(['a', 'b'], 0, ['b', 'a']))).toEqual(q(['a'], 0, ['a']));
 		expect(clearQueue(emptyQueue<string>())).toEqual(emptyQueue());
+	});
+});
+
+describe('playing a list from a row', () => {
+	const album = ['t1', 't2', 't3', 't4'].map((id) => ({ id }));
+
+	it('starts at the clicked row; the rest follows and the earlier ones are one Previous away', () => {
+		const at = startIndexFor(album, 't2', 1);
+		const state = startQueue(album, at, false);
+		expect(state.items).toEqual(album);
+		expect(state.items[state.index]).toEqual({ id: 't2' });
+		expect(nextIndex(state.items.length, state.index, 'off', 'user')).toBe(2);
+		expect(previousIndex(state.items.length, state.index, 'off', 0)).toEqual({
+			index: 0,
+			restart: false
+		});
+		// The last track of the list: Next stops (no loop), Previous goes back.
+		expect(nextIndex(4, 3, 'off', 'user')).toBeNull();
+		expect(nextIndex(4, 3, 'off', 'auto')).toBeNull();
+	});
+
+	it('with shuffle the clicked row plays first, and the whole list is queued', () => {
+		const state = startQueue(album, startIndexFor(album, 't3', 2), true, seq(0));
+		expect(state.items[0]).toEqual({ id: 't3' });
+		expect(new Set(state.items)).toEqual(new Set(album));
+		expect(state.original).toEqual(album);
+	});
+
+	it('finds the row by id when the hint is stale; -1 when the track is not in the list', () => {
+		const twice = [{ id: 'a' }, { id: 'b' }, { id: 'a' }];
+		expect(startIndexFor(twice, 'a', 2)).toBe(2);
+		expect(startIndexFor(twice, 'a')).toBe(0);
+		expect(startIndexFor(twice, 'b', 0)).toBe(1);
+		expect(startIndexFor(twice, 'zzz', 1)).toBe(-1);
+		expect(startIndexFor([], 'a')).toBe(-1);
+	});
+});
+
+describe('queue sources', () => {
+	const source = (kind: QueueSource['kind'], name: string, href: string) =>
+		({ kind, name, href }) as QueueSource;
+	const album = source('album', 'Blue', '/albums/1');
+	const renamed: QueueSource = { ...album, name: 'Blue (remaster)' };
+	const playlist = source('playlist', 'Road trip', '/playlists/2');
+
+	it('names the list for "Playing from …"', () => {
+		expect(describeSource(album)).toBe('album “Blue”');
+		expect(describeSource(source('artist', 'Miles', '/artists/Miles'))).toBe('artist “Miles”');
+		expect(describeSource(playlist)).toBe('playlist “Road trip”');
+		expect(describeSource(source('search', 'lo fi', '/search?q=lo+fi'))).toBe('search “lo fi”');
+		expect(describeSource(source('search', '', '/search'))).toBe('search results');
+		expect(describeSource(source('liked', 'Liked songs', '/library'))).toBe('your liked songs');
+		expect(describeSource(source('uploads', 'My uploads', '/library'))).toBe('your uploads');
+		expect(describeSource(source('shelf', 'Recently added', '/search'))).toBe('Recently added');
+	});
+
+	it('is the same list by kind and place, whatever its name now', () => {
+		expect(sameSource(album, renamed)).toBe(true);
+		expect(sameSource(album, playlist)).toBe(false);
+		expect(sameSource(album, { ...album, kind: 'artist' })).toBe(false);
+		expect(sameSource(null, null)).toBe(true);
+		expect(sameSource(album, null)).toBe(false);
+		expect(sameSource(null, album)).toBe(false);
+	});
+
+	it('groups consecutive items of one source, keeping the order', () => {
+		const items = [
+			{ id: 1, s: album },
+			{ id: 2, s: renamed },
+			{ id: 3, s: null },
+			{ id: 4, s: null },
+			{ id: 5, s: playlist },
+			{ id: 6, s: album }
+		];
+		const runs = runsBySource(items, (i) => i.s);
+		expect(runs.map((r) => [r.source?.kind ?? null, r.items.map((i) => i.id)])).toEqual([
+			['album', [1, 2]],
+			[null, [3, 4]],
+			['playlist', [5]],
+			['album', [6]]
+		]);
+		expect(runsBySource([], () => null)).toEqual([]);
 	});
 });

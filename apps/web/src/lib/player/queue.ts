@@ -1,5 +1,6 @@
 // Pure queue rules for the player: no Svelte, no audio, so they can be unit-tested directly.
 // Items are compared by identity, so the same track may sit in the queue twice as two entries.
+import type { ResolvedPathname } from '$app/types';
 
 export type LoopMode = 'off' | 'all' | 'one';
 
@@ -181,4 +182,83 @@ export function jumpTo<T>(state: QueueState<T>, at: number): QueueState<T> {
 export function moveToNext<T>(state: QueueState<T>, at: number): QueueState<T> {
 	if (at === state.index) return state;
 	return move(state, at, at > state.index ? state.index + 1 : state.index);
+}
+
+// --- where the queue came from --------------------------------------------------------------
+
+/** What a list played as a whole was: shown as "Playing from album X" and kept with each item. */
+export type QueueSourceKind =
+	'album' | 'artist' | 'playlist' | 'search' | 'liked' | 'uploads' | 'shelf';
+
+export const QUEUE_SOURCE_KINDS: readonly QueueSourceKind[] = [
+	'album',
+	'artist',
+	'playlist',
+	'search',
+	'liked',
+	'uploads',
+	'shelf'
+];
+
+export interface QueueSource {
+	kind: QueueSourceKind;
+	/** The album's, artist's or playlist's name, the search words, a shelf's title. */
+	name: string;
+	/** Where the list lives, so the queue can link back to it. */
+	href: ResolvedPathname;
+}
+
+/** "album “Blue”", "your liked songs", … : reads after "Playing from" / "Next from". */
+export function describeSource(source: QueueSource): string {
+	switch (source.kind) {
+		case 'liked':
+			return 'your liked songs';
+		case 'uploads':
+			return 'your uploads';
+		case 'shelf':
+			return source.name;
+		case 'search':
+			return source.name ? `search “${source.name}”` : 'search results';
+		default:
+			return `${source.kind} “${source.name}”`;
+	}
+}
+
+/** The same list: same kind and same place (names can change while a list plays). */
+export function sameSource(a: QueueSource | null, b: QueueSource | null): boolean {
+	if (!a || !b) return a === b;
+	return a.kind === b.kind && a.href === b.href;
+}
+
+/**
+ * Where to start when the row `trackId` at `hint` is clicked in `list`: the hint when it still
+ * points at that track (the same track may be listed twice), else its first occurrence, else -1.
+ */
+export function startIndexFor(
+	list: readonly { id: string }[],
+	trackId: string,
+	hint?: number
+): number {
+	if (hint !== undefined && list[hint]?.id === trackId) return hint;
+	return list.findIndex((t) => t.id === trackId);
+}
+
+export interface SourceRun<T> {
+	source: QueueSource | null;
+	items: T[];
+}
+
+/** Consecutive items of the same source, in order: "Next from album X", then "Added by you". */
+export function runsBySource<T>(
+	items: readonly T[],
+	sourceOf: (item: T) => QueueSource | null
+): SourceRun<T>[] {
+	const runs: SourceRun<T>[] = [];
+	for (const item of items) {
+		const source = sourceOf(item);
+		const last = runs.at(-1);
+		if (last && sameSource(last.source, source)) last.items.push(item);
+		else runs.push({ source, items: [item] });
+	}
+	return runs;
 }

@@ -36,11 +36,14 @@ export class RealtimeConnection {
 		this.socket.on('devices:state', ({ connections }) => (this.devices = connections));
 		// Signed out elsewhere (sessions page, password change, account deletion): the server
 		// closes this socket next; show the sign-in page now rather than a dead app.
-		this.socket.on('session:revoked', () => {
+		this.socket.on('session:revoked', ({ reason }) => {
 			this.status = 'refused';
-			this.error = 'You were signed out';
+			this.error = reason === 'expired' ? 'Your session expired' : 'You were signed out';
 			this.socket.disconnect();
-			location.assign('/login');
+			// An expired session comes back to this page after signing in; a sign-out does not.
+			const back = location.pathname + location.search;
+			const resume = reason === 'expired' && back !== '/';
+			location.assign(resume ? `/login?redirectTo=${encodeURIComponent(back)}` : '/login');
 		});
 	}
 

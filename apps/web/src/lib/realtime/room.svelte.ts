@@ -1,24 +1,42 @@
-import { permissionsFor } from '@chorus/protocol';
+import { applyQueueVoted, permissionsFor, withOwnVotes } from '@chorus/protocol';
 import type {
 	Ack,
+	ChatDeletedEvent,
 	ChatMessage,
-	ClientToServerEvents,
+	ChatMessageEvent,
+	MembersUpdated,
 	MyMembership,
 	Permission,
+	PlaybackAck,
 	PlaybackState,
+	PlaybackStateEvent,
 	PresenceStatus,
+	PresenceUpdated,
 	QueueItem,
+	QueueUpdated,
+	QueueVoted,
 	REACTION_EMOJIS,
+	ReactionSent,
 	RoomInfo,
 	RoomMemberInfo,
 	RoomRemoved,
-	RoomSnapshot
+	RoomSnapshot,
+	RoomUpdated,
+	Versioned
 } from '@chorus/protocol';
 import type { RealtimeConnection } from './connection.svelte';
-import type { RealtimeSocket } from './socket';
+import {
+	ACK_TIMEOUT_MS,
+	sendMutation,
+	type AckOf,
+	type Input,
+	type Mutations,
+	type PayloadOf,
+	type TimelineCommand
+} from './mutations';
+import { RoomFeed, type EventKind } from './room-feed';
 
-/** How long a command waits for its ack before the one retry (same mutationId). */
-export const ACK_TIMEOUT_MS = 5_000;
+const isoNow = () => new Date().toISOString();
 const JOIN_RETRY_MS = 2_000;
 /** Re-syncs in a row before giving up on catching up (the next event or reconnect tries again). */
 const MAX_SYNC_ROUNDS = 3;
@@ -26,6 +44,8 @@ const REACTION_LIFETIME_MS = 2_600;
 const NOTICE_LIFETIME_MS = 6_000;
 /** Floating reactions kept at once: a burst from many members must not flood the DOM. */
 const MAX_FLOATING_REACTIONS = 30;
+/** Presence updates kept while a join is answered (a room holds at most a few hundred members). */
+const MAX_EARLY_PRESENCE = 1_000;
 
 export type RoomStatus = 'joining' | 'ready' | 'forbidden' | 'removed' | 'error';
 export type Emoji = (typeof REACTION_EMOJIS)[number];
@@ -43,65 +63,10 @@ export interface Notice {
 	message: string;
 }
 
-export type Mutations = {
-	[E in keyof ClientToServerEvents]: Parameters<ClientToServerEvents[E]>[0] extends {
-		mutationId: string;
-	}
-		? E
-		: never;
-}[keyof ClientToServerEvents];
-type PayloadOf<E extends keyof ClientToServerEvents> = Parameters<ClientToServerEvents[E]>[0];
-type AckOf<E extends keyof ClientToServerEvents> = Parameters<ClientToServerEvents[E]>[1] extends (
-	res: infer R
-) => void
-	? R
-	: never;
-type Input<E extends Mutations> = Omit<PayloadOf<E>, 'roomId' | 'mutationId'>;
-
-/** A fresh mutation id; randomUUID needs a secure context, plain-HTTP LAN installs may lack it. */
-function newMutationId(): string {
-	if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
-	return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) =>
-		b.toString(16).padStart(2, '0')
-	).join('');
-}
-
-const isoNow = () => new Date().toISOString();
-const timedOut = (err: unknown) => err instanceof Error && /timed? ?out/i.test(err.message);
-
-/**
- * Sends a room mutation with a fresh mutationId; on timeout sends it once more with the SAME id
- * (the server applies an id at most once and answers the retry with the first result). A second
- * timeout becomes an UNAVAILABLE ack, so callers handle one shape.
- */
-export async function sendMutation<E extends Mutations>(
-	socket: RealtimeSocket,
-	event: E,
-	input: Omit<PayloadOf<E>, 'mutationId'>
-): Promise<AckOf<E>> {
-	const payload = { ...input, mutationId: newMutationId() };
-	// socket.io's typed emitWithAck cannot follow a generic event name; the types above do.
-	const s = socket as unknown as {
-		timeout(ms: number): { emitWithAck(event: string, payload: unknown): Promise<unknown> };
-	};
-	for (let attempt = 0; attempt < 2; attempt++) {
-		try {
-			return (await s.timeout(ACK_TIMEOUT_MS).emitWithAck(event, payload)) as AckOf<E>;
-		} catch (err) {
-			if (!timedOut(err)) throw err;
-		}
-	}
-	return {
-		ok: false,
-		error: { code: 'UNAVAILABLE', message: 'The server did not answer. Try again.' }
-	} as AckOf<E>;
-}
-
 /**
  * One room as this client sees it: the snapshot from `room:join`, kept current by the room's
- * broadcasts. Versioned broadcasts are applied in order: older versions are ignored, the same
- * version again (one mutation, several events) and the next one are applied; after a gap, full-state events (queue, members, room, playback) are
- * applied anyway and `room:sync` fetches whatever else was missed (chat).
+ * broadcasts under RoomFeed's version rules; `room:sync` fetches what a gap or a version beacon
+ * says was missed. Presence is sent from here only, as RoomSession asks.
  */
 export class RoomState {
 	readonly roomId: string;
@@ -127,8 +92,14 @@ export class RoomState {
 	#snapshotOffsetMs = 0;
 
 	#connection: RealtimeConnection;
-	#joined = false;
-	#maxSeen = 0;
+	readonly #feed = new RoomFeed();
+	/** What this member's presence should be; sent on every join and when it changes. */
+	#presence: PresenceStatus = 'joined';
+	/**
+	 * Presence is not versioned: what arrives between joining the Socket.IO room and the join's
+	 * snapshot may be newer than the snapshot, so it is replayed on top of it, in order.
+	 */
+	#earlyPresence: PresenceUpdated[] = [];
 	#syncing = false;
 	#syncRounds = 0;
 	#destroyed = false;
@@ -145,6 +116,8 @@ export class RoomState {
 		s.on('connect', this.#onConnect);
 		s.on('disconnect', this.#onDisconnect);
 		s.on('queue:updated', this.#onQueue);
+		s.on('queue:voted', this.#onVoted);
+		s.on('room:version', this.#onVersion);
 		s.on('members:updated', this.#onMembers);
 		s.on('room:updated', this.#onRoom);
 		s.on('playback:state', this.#onPlayback);
@@ -153,7 +126,6 @@ export class RoomState {
 		s.on('presence:updated', this.#onPresence);
 		s.on('reaction:sent', this.#onReaction);
 		s.on('room:removed', this.#onRemoved);
-		document.addEventListener('visibilitychange', this.#onVisibility);
 		// Before the socket connects, the 'connect' handler joins (emitting now would join twice).
 		if (s.connected) void this.#join();
 	}
@@ -166,6 +138,8 @@ export class RoomState {
 		s.off('connect', this.#onConnect);
 		s.off('disconnect', this.#onDisconnect);
 		s.off('queue:updated', this.#onQueue);
+		s.off('queue:voted', this.#onVoted);
+		s.off('room:version', this.#onVersion);
 		s.off('members:updated', this.#onMembers);
 		s.off('room:updated', this.#onRoom);
 		s.off('playback:state', this.#onPlayback);
@@ -174,11 +148,24 @@ export class RoomState {
 		s.off('presence:updated', this.#onPresence);
 		s.off('reaction:sent', this.#onReaction);
 		s.off('room:removed', this.#onRemoved);
-		document.removeEventListener('visibilitychange', this.#onVisibility);
 	}
 
 	can(permission: Permission): boolean {
 		return this.me?.permissions.includes(permission) ?? false;
+	}
+
+	/** The host, when they are connected; null when they left (or the room is not loaded). */
+	get presentHost(): RoomMemberInfo | null {
+		return this.members.find((m) => m.role === 'host' && m.presence !== null) ?? null;
+	}
+
+	/** Members connected now who may play, pause, seek and skip. */
+	get controllers(): RoomMemberInfo[] {
+		const settings = this.room?.settings;
+		if (!settings) return [];
+		return this.members.filter(
+			(m) => m.presence !== null && permissionsFor(m.role, settings, m).includes('playback:control')
+		);
 	}
 
 	member(userId: string | null): RoomMemberInfo | undefined {
@@ -213,14 +200,15 @@ export class RoomState {
 	};
 
 	#onDisconnect = () => {
-		this.#joined = false;
+		this.#feed.left();
 	};
 
 	async #join() {
 		clearTimeout(this.#joinTimer);
 		if (this.#destroyed || this.status === 'removed') return;
 		const s = this.#connection.socket;
-		if (!this.#joined && this.status !== 'ready') this.status = 'joining';
+		if (!this.#feed.joined && this.status !== 'ready') this.status = 'joining';
+		this.#earlyPresence = [];
 		let res: Ack<RoomSnapshot>;
 		try {
 			res = await s.timeout(ACK_TIMEOUT_MS).emitWithAck('room:join', { roomId: this.roomId });
@@ -238,17 +226,19 @@ export class RoomState {
 				this.#joinTimer = setTimeout(() => void this.#join(), JOIN_RETRY_MS);
 			return;
 		}
-		this.#joined = true;
 		this.#syncRounds = 0;
 		this.#applySnapshot(res.data, true);
-		if (this.#maxSeen > this.version) void this.#sync();
-		// A fresh socket counts as 'joined'; only a hidden tab has something to add.
-		if (this.#visiblePresence() !== 'joined') void this.#presence(this.#visiblePresence());
+		const early = this.#earlyPresence;
+		this.#earlyPresence = [];
+		for (const e of early) this.#onPresence(e);
+		if (this.#feed.needsSync) void this.#sync();
+		// A fresh socket counts as 'joined'; a listener or a hidden tab has something to add.
+		if (this.#presence !== 'joined') void this.#sendPresence();
 	}
 
 	/** Fetches a snapshot after a gap; one at a time, repeated while events outran it. */
 	async #sync() {
-		if (this.#syncing || this.#destroyed || !this.#joined) return;
+		if (this.#syncing || this.#destroyed || !this.#feed.joined) return;
 		this.#syncing = true;
 		try {
 			const res = await this.#connection.socket
@@ -262,12 +252,17 @@ export class RoomState {
 		} finally {
 			this.#syncing = false;
 		}
-		if (this.#maxSeen > this.version && this.#syncRounds++ < MAX_SYNC_ROUNDS) void this.#sync();
+		if (this.#feed.needsSync && this.#syncRounds++ < MAX_SYNC_ROUNDS) void this.#sync();
+	}
+
+	/** Something new says we are behind: a fresh round of syncs (unless one is running). */
+	#catchUp() {
+		if (!this.#syncing) this.#syncRounds = 0;
+		void this.#sync();
 	}
 
 	#applySnapshot(snap: RoomSnapshot, fromJoin: boolean) {
-		// A sync answered after newer events were applied is older than what is shown.
-		if (!fromJoin && snap.version < this.version) return;
+		if (!this.#feed.snapshot(snap.version, fromJoin)) return;
 		this.room = snap.room;
 		this.me = snap.me;
 		this.members = snap.members;
@@ -276,46 +271,33 @@ export class RoomState {
 		this.playbackVersion = snap.version;
 		this.chat = snap.chat;
 		this.version = snap.version;
-		this.#maxSeen = Math.max(this.#maxSeen, snap.version);
 		this.#snapshotOffsetMs = snap.serverTime - Date.now();
 		this.status = 'ready';
 		this.error = null;
 	}
 
-	/**
-	 * The version rule for one broadcast. `full` events carry their whole domain, so they can be
-	 * applied across a gap; others (chat) cannot and wait for the sync.
-	 */
-	#versioned(event: { roomId: string; version: number }, full: boolean, apply: () => void) {
+	/** One versioned broadcast of this room, under RoomFeed's rules. */
+	#versioned(event: Versioned, kind: EventKind, apply: () => void) {
 		if (event.roomId !== this.roomId) return;
-		const v = event.version;
-		// Noted even while joining: an event sent between the snapshot and its ack is newer than
-		// the snapshot, and the join then syncs once more to get it.
-		this.#maxSeen = Math.max(this.#maxSeen, v);
-		if (!this.#joined || v < this.version) return;
-		// One mutation may send several events at one version (a skip: playback and queue).
-		if (v === this.version) {
-			if (full) apply();
-			return;
-		}
-		if (v === this.version + 1) {
-			apply();
-			this.version = v;
-			return;
-		}
-		if (full) {
-			apply();
-			this.version = v;
-		}
-		this.#syncRounds = 0;
-		void this.#sync();
+		const verdict = this.#feed.receive(event.version, kind);
+		if (verdict.apply) apply();
+		this.version = this.#feed.version;
+		if (verdict.sync) this.#catchUp();
 	}
 
-	#onQueue = (e: { roomId: string; version: number; queue: QueueItem[] }) =>
-		this.#versioned(e, true, () => (this.queue = e.queue));
+	#onQueue = (e: QueueUpdated) =>
+		this.#versioned(e, 'full', () => (this.queue = withOwnVotes(e.queue, this.queue)));
 
-	#onMembers = (e: { roomId: string; version: number; members: RoomMemberInfo[] }) =>
-		this.#versioned(e, true, () => {
+	/** One item's new tally; only valid on the queue just before, so a delta. */
+	#onVoted = (e: QueueVoted) =>
+		this.#versioned(e, 'delta', () => (this.queue = applyQueueVoted(this.queue, e)));
+
+	#onVersion = (e: Versioned) => {
+		if (e.roomId === this.roomId && this.#feed.beacon(e.version)) this.#catchUp();
+	};
+
+	#onMembers = (e: MembersUpdated) =>
+		this.#versioned(e, 'full', () => {
 			this.members = e.members;
 			const mine = e.members.find((m) => m.userId === this.me?.userId);
 			if (mine && this.me && this.room) {
@@ -325,44 +307,42 @@ export class RoomState {
 			}
 		});
 
-	#onRoom = (e: { roomId: string; version: number; room: RoomInfo }) =>
-		this.#versioned(e, true, () => {
+	#onRoom = (e: RoomUpdated) =>
+		this.#versioned(e, 'full', () => {
 			this.room = e.room;
 			this.#refreshPermissions();
 		});
 
-	#onPlayback = (e: {
-		roomId: string;
-		version: number;
-		playback: PlaybackState;
-		serverTime: number;
-	}) =>
-		this.#versioned(e, true, () => {
-			this.playback = e.playback;
-			this.playbackVersion = e.version;
+	#onPlayback = (e: PlaybackStateEvent) =>
+		this.#versioned(e, 'full', () => {
 			this.#snapshotOffsetMs = e.serverTime - Date.now();
+			this.#setPlayback(e.playback, e.version);
 		});
 
-	#onChatMessage = (e: { roomId: string; version: number; message: ChatMessage }) =>
-		this.#versioned(e, false, () => {
+	/** A timeline from a broadcast or a command's ack; never an older one over a newer. */
+	#setPlayback(playback: PlaybackState, version: number) {
+		if (version < this.playbackVersion) return;
+		this.playback = playback;
+		this.playbackVersion = version;
+	}
+
+	#onChatMessage = (e: ChatMessageEvent) =>
+		this.#versioned(e, 'delta', () => {
 			if (this.chat.some((m) => m.id === e.message.id)) return;
 			this.chat = [...this.chat, e.message].slice(-100);
 		});
 
-	#onChatDeleted = (e: { roomId: string; version: number; messageId: string }) =>
-		this.#versioned(e, false, () => {
+	#onChatDeleted = (e: ChatDeletedEvent) =>
+		this.#versioned(e, 'delta', () => {
 			this.chat = this.chat.filter((m) => m.id !== e.messageId);
 		});
 
-	#onPresence = (e: {
-		roomId: string;
-		userId: string;
-		displayName: string;
-		role: RoomMemberInfo['role'];
-		isGuest: boolean;
-		presence: PresenceStatus | null;
-	}) => {
-		if (e.roomId !== this.roomId || !this.#joined) return;
+	#onPresence = (e: PresenceUpdated) => {
+		if (e.roomId !== this.roomId) return;
+		if (!this.#feed.joined) {
+			if (this.#earlyPresence.length < MAX_EARLY_PRESENCE) this.#earlyPresence.push(e);
+			return;
+		}
 		const known = this.members.some((m) => m.userId === e.userId);
 		this.members = known
 			? this.members.map((m) => (m.userId === e.userId ? { ...m, presence: e.presence } : m))
@@ -381,7 +361,7 @@ export class RoomState {
 				];
 	};
 
-	#onReaction = (e: { roomId: string; userId: string; displayName: string; emoji: Emoji }) => {
+	#onReaction = (e: ReactionSent) => {
 		if (e.roomId !== this.roomId) return;
 		const id = ++this.#seq;
 		const reaction = { id, emoji: e.emoji, displayName: e.displayName, x: Math.random() };
@@ -398,7 +378,7 @@ export class RoomState {
 	#removed(reason: RoomRemoved['reason']) {
 		this.removedReason = reason;
 		this.status = 'removed';
-		this.#joined = false;
+		this.#feed.left();
 	}
 
 	/**
@@ -407,22 +387,26 @@ export class RoomState {
 	 */
 	#refreshPermissions() {
 		if (!this.me || !this.room) return;
-		this.me = { ...this.me, permissions: permissionsFor(this.me.role, this.room.settings) };
+		this.me = {
+			...this.me,
+			permissions: permissionsFor(this.me.role, this.room.settings, this.me)
+		};
 	}
 
-	#visiblePresence(): PresenceStatus {
-		return document.visibilityState === 'hidden' ? 'away' : 'joined';
+	/** This member's presence here (RoomSession decides it); sent now if joined, else on join. */
+	setPresence(status: PresenceStatus) {
+		if (status === this.#presence) return;
+		this.#presence = status;
+		if (this.#feed.joined) void this.#sendPresence();
 	}
 
-	#onVisibility = () => {
-		if (this.#joined) void this.#presence(this.#visiblePresence());
-	};
-
-	async #presence(status: PresenceStatus) {
+	async #sendPresence() {
+		const s = this.#connection.socket;
+		if (!s.connected) return;
 		try {
-			await this.#connection.socket
+			await s
 				.timeout(ACK_TIMEOUT_MS)
-				.emitWithAck('presence:set', { roomId: this.roomId, status });
+				.emitWithAck('presence:set', { roomId: this.roomId, status: this.#presence });
 		} catch {
 			// Presence is a hint; a lost update is corrected by the next one.
 		}
@@ -505,13 +489,37 @@ export class RoomState {
 		return this.mutate('skip:vote', { itemId });
 	}
 	play() {
-		return this.mutate('playback:play', {});
+		return this.#timeline('playback:play', {});
 	}
 	pause() {
-		return this.mutate('playback:pause', {});
+		return this.#timeline('playback:pause', {});
 	}
 	skip() {
-		return this.mutate('playback:skip', {});
+		return this.#timeline('playback:skip', {});
+	}
+	previous() {
+		return this.#timeline('playback:previous', {});
+	}
+	seek(positionMs: number) {
+		return this.#timeline('playback:seek', { positionMs: Math.max(0, Math.round(positionMs)) });
+	}
+
+	/**
+	 * A playback command, based on the timeline shown now: the server refuses it as STALE when
+	 * the timeline moved on meanwhile (someone else's command, a track end), and we catch up
+	 * instead of overriding what the room did. The ack's timeline is shown at once.
+	 */
+	async #timeline<E extends TimelineCommand>(
+		event: E,
+		input: Omit<Input<E>, 'basedOnVersion'>
+	): Promise<Ack<PlaybackAck>> {
+		const res = (await this.mutate(event, {
+			...input,
+			basedOnVersion: this.playbackVersion
+		} as Input<E>)) as Ack<PlaybackAck>;
+		if (res.ok) this.#setPlayback(res.data.playback, res.data.version);
+		else if (res.error.code === 'STALE') this.#catchUp();
+		return res;
 	}
 	send(body: string) {
 		return this.mutate('chat:send', { body }, { quiet: true });

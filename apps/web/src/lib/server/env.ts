@@ -1,6 +1,7 @@
 import { dev } from '$app/environment';
 import { env as raw } from '$env/dynamic/private';
 import { parseSecretsKey } from '@chorus/auth';
+import { METRICS_TOKEN_MIN_LENGTH } from '@chorus/ops';
 import { z } from 'zod';
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
@@ -17,6 +18,14 @@ const schema = z.object({
 		? z.url().optional()
 		: z.url({ message: 'required in production (e.g. https://chorus.example.com)' }),
 	COOKIE_SECURE: bool.optional(),
+	/** Bearer token for GET /metrics; unset (or empty) = only loopback peers no proxy forwarded. */
+	METRICS_TOKEN: z.preprocess(
+		(v) => (v === '' ? undefined : v),
+		z
+			.string()
+			.min(METRICS_TOKEN_MIN_LENGTH, 'use at least 16 characters (openssl rand -hex 32)')
+			.optional()
+	),
 	LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 	RATE_LIMIT_NAMESPACE: z
 		.string()
@@ -37,6 +46,22 @@ const schema = z.object({
 	S3_ACCESS_KEY_ID: z.string().optional(),
 	S3_SECRET_ACCESS_KEY: z.string().optional(),
 	S3_FORCE_PATH_STYLE: bool.default(true),
+	/** Comma-separated emails that are admins once verified (as well as users.is_admin). */
+	ADMIN_EMAILS: z
+		.string()
+		.default('')
+		.transform((v) =>
+			v
+				.split(',')
+				.map((e) => e.trim().toLowerCase())
+				.filter(Boolean)
+		),
+	/** Sign-up policy until an admin picks one on /admin: open, invite_only or closed. */
+	REGISTRATION_MODE: z.enum(['open', 'invite_only', 'closed']).default('open'),
+	/** Guest accounts unused for this many days are deleted; 0 = never. */
+	GUEST_RETENTION_DAYS: z.coerce.number().int().min(0).default(30),
+	/** How often this process looks for abandoned guests (0 = only on demand from /admin). */
+	GUEST_CLEANUP_INTERVAL_MINUTES: z.coerce.number().int().min(0).default(60),
 	/** Set to false to run no background media processing in this process. */
 	MEDIA_WORKER: bool.default(true),
 	/** 32 bytes (base64 or hex) sealing TOTP keys and provider tokens at rest. */

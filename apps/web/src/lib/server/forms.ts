@@ -1,4 +1,4 @@
-import { fail, type ActionFailure } from '@sveltejs/kit';
+import { error, fail, type ActionFailure } from '@sveltejs/kit';
 import type { z } from 'zod';
 import { ApiError } from './api/errors.ts';
 
@@ -7,11 +7,19 @@ export interface FormFailure {
 	values: Record<string, string>;
 }
 
-/** Only same-site relative paths: an open redirect would make phishing links look like ours. */
-export function safeRedirect(target: string | null, fallback = '/'): string {
-	return target && target.startsWith('/') && !target.startsWith('//') && !target.startsWith('/\\')
-		? target
-		: fallback;
+// Every redirect target from a request goes through this one helper (see $lib/redirect).
+export { safeRedirect } from '../redirect.ts';
+
+/**
+ * The body of a form post. One that is not a readable form (a broken multipart body, another
+ * content type) is the client's mistake: 400, never a server error.
+ */
+export async function readForm(request: Request): Promise<FormData> {
+	try {
+		return await request.formData();
+	} catch {
+		error(400, 'The form could not be read; send it again from the page');
+	}
 }
 
 /**
@@ -24,7 +32,7 @@ export async function formAction<S extends z.ZodType, R>(
 	run: (input: z.output<S>) => Promise<R>,
 	keep: string[] = []
 ): Promise<R | ActionFailure<FormFailure>> {
-	const form = await request.formData();
+	const form = await readForm(request);
 	const raw = Object.fromEntries(
 		[...form.entries()].filter(([, v]) => typeof v === 'string')
 	) as Record<string, string>;

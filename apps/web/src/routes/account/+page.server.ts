@@ -2,7 +2,7 @@ import { fail, redirect } from '@sveltejs/kit';
 import { MAX_AVATAR_BYTES, removeAvatar, setAvatar } from '$lib/server/account/avatar';
 import { ApiError } from '$lib/server/api/errors';
 import { displayNameInput, updateDisplayName } from '$lib/server/auth/service';
-import { formAction } from '$lib/server/forms';
+import { formAction, readForm } from '$lib/server/forms';
 import { claimGuest, claimInput } from '$lib/server/rooms/guests';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -45,7 +45,7 @@ export const actions: Actions = {
 	avatar: async ({ request, locals }) => {
 		const user = locals.user;
 		if (!user) redirect(303, '/login?redirectTo=/account');
-		const file = (await request.formData()).get('avatar');
+		const file = (await readForm(request)).get('avatar');
 		if (!(file instanceof Blob) || file.size === 0)
 			return fail(400, { avatarMessage: 'Choose an image first' });
 		if (file.size > MAX_AVATAR_BYTES)

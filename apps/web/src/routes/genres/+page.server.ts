@@ -1,8 +1,8 @@
-import { apiGet, requireSignIn } from '$lib/library/api.server';
-import type { Genre } from '$lib/library/types';
+import { listGenres } from '$lib/server/library/browse';
+import { orPageError, requireSignIn } from '$lib/server/pages';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
-	requireSignIn(event);
-	return apiGet<{ genres: Genre[] }>(event, '/api/v1/genres');
+	const user = requireSignIn(event);
+	return orPageError(event, () => listGenres(user.id));
 };

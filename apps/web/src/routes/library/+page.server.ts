@@ -1,72 +1,88 @@
 import { fail } from '@sveltejs/kit';
-import { apiGet, apiSend, requireSignIn } from '$lib/library/api.server';
-import type { Paged, PlaylistSummary, Track } from '$lib/library/types';
+import { parseInput } from '$lib/server/api/http';
+import { listLikes, pageQuery } from '$lib/server/library/likes';
+import {
+	createPlaylist,
+	deletePlaylist,
+	listPlaylists,
+	playlistNameInput,
+	renamePlaylist
+} from '$lib/server/library/playlists';
+import { listMyTracks, trackPatchInput, updateTrack } from '$lib/server/library/tracks';
+import { orFail, orPageError, requireSignIn } from '$lib/server/pages';
 import type { Actions, PageServerLoad } from './$types';
+import { readForm } from '$lib/server/forms';
 
 const TABS = ['uploads', 'liked', 'playlists'] as const;
 type Tab = (typeof TABS)[number];
+const LIKED_PAGE_SIZE = 50;
 
 export const load: PageServerLoad = async (event) => {
-	requireSignIn(event);
+	const user = requireSignIn(event);
 	const requested = event.url.searchParams.get('tab');
 	const tab: Tab = TABS.includes(requested as Tab) ? (requested as Tab) : 'uploads';
 	const deleted = event.url.searchParams.has('deleted');
 	if (tab === 'uploads') {
-		const { tracks } = await apiGet<{ tracks: Track[] }>(event, '/api/v1/tracks');
-		return { tab, deleted, uploads: tracks, liked: null, playlists: null };
+		const uploads = await orPageError(event, () => listMyTracks(user));
+		return { tab, deleted, uploads, liked: null, playlists: null };
 	}
 	if (tab === 'liked') {
 		const cursor = event.url.searchParams.get('cursor');
-		const params = new URLSearchParams({ limit: '50' });
-		if (cursor) params.set('cursor', cursor);
-		const liked = await apiGet<Paged>(event, `/api/v1/me/likes?${params}`);
+		// The same paging rules as GET /api/v1/me/likes (a malformed cursor is a 400).
+		const liked = await orPageError(event, () =>
+			listLikes(
+				user,
+				parseInput(pageQuery, { limit: String(LIKED_PAGE_SIZE), ...(cursor ? { cursor } : {}) })
+			)
+		);
 		return { tab, deleted, uploads: null, liked: { ...liked, cursor }, playlists: null };
 	}
-	const { playlists } = await apiGet<{ playlists: PlaylistSummary[] }>(event, '/api/v1/playlists');
+	const playlists = await orPageError(event, () => listPlaylists(user));
 	return { tab, deleted, uploads: null, liked: null, playlists };
 };
 
-const playlistPath = (id: FormDataEntryValue | null) =>
-	`/api/v1/playlists/${encodeURIComponent(String(id ?? ''))}`;
+const field = (form: FormData, name: string) => String(form.get(name) ?? '');
 
 export const actions: Actions = {
 	createPlaylist: async (event) => {
-		requireSignIn(event);
-		const name = String((await event.request.formData()).get('name') ?? '').trim();
+		const user = requireSignIn(event);
+		const name = field(await readForm(event.request), 'name').trim();
 		if (!name) return fail(400, { action: 'create', message: 'Give the playlist a name', name });
-		const res = await apiSend(event, '/api/v1/playlists', 'POST', { name });
-		if (!res.ok) return fail(res.status, { action: 'create', message: res.message, name });
-		return { action: 'create', created: name };
+		return orFail(event, { action: 'create', name }, async () => {
+			await createPlaylist(user, parseInput(playlistNameInput, { name }).name);
+			return { action: 'create', created: name };
+		});
 	},
 
 	renamePlaylist: async (event) => {
-		requireSignIn(event);
-		const form = await event.request.formData();
-		const id = String(form.get('id') ?? '');
-		const name = String(form.get('name') ?? '').trim();
+		const user = requireSignIn(event);
+		const form = await readForm(event.request);
+		const id = field(form, 'id');
+		const name = field(form, 'name').trim();
 		if (!name) return fail(400, { action: 'rename', id, message: 'The name cannot be empty' });
-		const res = await apiSend(event, playlistPath(id), 'PATCH', { name });
-		if (!res.ok) return fail(res.status, { action: 'rename', id, message: res.message });
-		return { action: 'rename', id, renamed: name };
+		return orFail(event, { action: 'rename', id }, async () => {
+			await renamePlaylist(id, user, parseInput(playlistNameInput, { name }).name);
+			return { action: 'rename', id, renamed: name };
+		});
 	},
 
 	deletePlaylist: async (event) => {
-		requireSignIn(event);
-		const id = String((await event.request.formData()).get('id') ?? '');
-		const res = await apiSend(event, playlistPath(id), 'DELETE');
-		if (!res.ok) return fail(res.status, { action: 'delete', id, message: res.message });
-		return { action: 'delete', id };
+		const user = requireSignIn(event);
+		const id = field(await readForm(event.request), 'id');
+		return orFail(event, { action: 'delete', id }, async () => {
+			await deletePlaylist(id, user);
+			return { action: 'delete', id };
+		});
 	},
 
 	visibility: async (event) => {
-		requireSignIn(event);
-		const form = await event.request.formData();
-		const id = String(form.get('id') ?? '');
-		const visibility = String(form.get('visibility') ?? '');
-		const res = await apiSend(event, `/api/v1/tracks/${encodeURIComponent(id)}`, 'PATCH', {
-			visibility
+		const user = requireSignIn(event);
+		const form = await readForm(event.request);
+		const id = field(form, 'id');
+		const visibility = field(form, 'visibility');
+		return orFail(event, { action: 'visibility', id }, async () => {
+			await updateTrack(id, user, parseInput(trackPatchInput, { visibility }));
+			return { action: 'visibility', id };
 		});
-		if (!res.ok) return fail(res.status, { action: 'visibility', id, message: res.message });
-		return { action: 'visibility', id };
 	}
 };

@@ -1,39 +1,49 @@
-import { apiGet, requireSignIn } from '$lib/library/api.server';
-import type { Genre, Paged, Suggestions } from '$lib/library/types';
+import { parseInput } from '$lib/server/api/http';
+import { listGenres } from '$lib/server/library/browse';
+import {
+	effectiveSort,
+	SEARCH_SORTS,
+	searchQuery,
+	searchTracks,
+	suggest,
+	suggestQuery,
+	type SearchSort
+} from '$lib/server/library/search';
+import { orNull, orPageError, requireSignIn } from '$lib/server/pages';
 import type { PageServerLoad } from './$types';
 
-const SORTS = ['relevance', 'newest', 'most_played', 'most_liked'] as const;
-type Sort = (typeof SORTS)[number];
-const isSort = (s: string | null): s is Sort => SORTS.includes(s as Sort);
+const PAGE_SIZE = 30;
+const isSort = (s: string | null): s is SearchSort => SEARCH_SORTS.includes(s as SearchSort);
 
 export const load: PageServerLoad = async (event) => {
-	requireSignIn(event);
+	const user = requireSignIn(event);
 	const sp = event.url.searchParams;
+	// Forgiving where the API is strict: a long query is cut short and an unknown sort ignored.
 	const q = (sp.get('q') ?? '').trim().slice(0, 200);
 	const genre = (sp.get('genre') ?? '').trim();
 	const requested = sp.get('sort');
 	// Relevance needs words to be relevant to; without them, newest first.
-	const sort: Sort =
-		isSort(requested) && (q || requested !== 'relevance') ? requested : q ? 'relevance' : 'newest';
+	const sort = effectiveSort(q, isSort(requested) ? requested : undefined);
 	const cursor = sp.get('cursor');
 
-	const params = new URLSearchParams({ sort, limit: '30' });
-	if (q) params.set('q', q);
-	if (genre) params.set('genre', genre);
-	if (cursor) params.set('cursor', cursor);
-
 	const [results, genres, suggestions] = await Promise.all([
-		apiGet<Paged>(event, `/api/v1/search?${params}`),
+		// Validated as GET /api/v1/search validates it: a malformed cursor or genre is a 400.
+		orPageError(event, () =>
+			searchTracks(
+				user.id,
+				parseInput(searchQuery, {
+					q,
+					sort,
+					limit: String(PAGE_SIZE),
+					...(genre ? { genre } : {}),
+					...(cursor ? { cursor } : {})
+				})
+			)
+		),
 		// The filter and the artist/album hints are extras: the results page works without them.
-		event
-			.fetch('/api/v1/genres')
-			.then((r) => (r.ok ? (r.json() as Promise<{ genres: Genre[] }>) : { genres: [] }))
-			.catch(() => ({ genres: [] as Genre[] })),
+		orNull(event, () => listGenres(user.id)),
 		q && !cursor
-			? event
-					.fetch(`/api/v1/search/suggest?${new URLSearchParams({ q: q.slice(0, 100) })}`)
-					.then((r) => (r.ok ? (r.json() as Promise<Suggestions>) : null))
-					.catch(() => null)
+			? orNull(event, () => suggest(user.id, parseInput(suggestQuery, { q: q.slice(0, 100) }).q))
 			: null
 	]);
 
@@ -45,7 +55,7 @@ export const load: PageServerLoad = async (event) => {
 		sortChosen: isSort(requested),
 		cursor,
 		results,
-		genres: genres.genres,
+		genres: genres?.genres ?? [],
 		artists: suggestions?.artists ?? [],
 		albums: suggestions?.albums ?? []
 	};

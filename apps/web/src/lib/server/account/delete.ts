@@ -5,6 +5,7 @@ import { getDb } from '../db.ts';
 import { deleteCoverIfUnused } from '../library/tracks.ts';
 import { logger } from '../logger.ts';
 import { confirmPassword } from '../auth/service.ts';
+import { forgetAuthor, leaveAllRooms } from '../rooms/rooms.ts';
 
 export const deleteAccountInput = z.strictObject({
 	/** Your email or display name, typed out: deletion cannot be undone. */
@@ -47,7 +48,16 @@ export async function deleteAccount(
 	if (user.passwordHash) {
 		await confirmPassword({ ...user, passwordHash: user.passwordHash }, input.password);
 	}
+	return eraseAccount(userId);
+}
 
+/**
+ * The deletion itself, once whoever asked has been checked: the account's own confirmation
+ * (deleteAccount), an admin (admin/users.ts) or the abandoned-guest cleanup.
+ */
+export async function eraseAccount(userId: string): Promise<DeletionResult> {
+	const db = getDb();
+	const user = await db.user.findUniqueOrThrow({ where: { id: userId } });
 	const freedBlobs: string[] = [];
 	const covers = new Set<string>();
 	const result = await db.$transaction(
@@ -58,43 +68,9 @@ export async function deleteAccount(
 				UPDATE tracks SET like_count = GREATEST(like_count - 1, 0)
 				WHERE id IN (SELECT track_id FROM track_likes WHERE user_id = ${userId}::uuid)`;
 			await tx.trackLike.deleteMany({ where: { userId } });
-			await tx.$executeRaw`
-				UPDATE queue_items q SET score = q.score - v.value
-				FROM queue_votes v WHERE v.item_id = q.id AND v.user_id = ${userId}::uuid`;
-			await tx.queueVote.deleteMany({ where: { userId } });
-			await tx.skipVote.deleteMany({ where: { userId } });
 			await tx.play.deleteMany({ where: { userId } });
 			await tx.playlist.deleteMany({ where: { ownerId: userId } });
-			// Rooms: close the ones nobody else is in. The others pass to an heir as when a host
-			// leaves (realtime also prefers members who are present; the web cannot see presence):
-			// the earliest co-host, else the earliest member.
-			await tx.$executeRaw`
-				UPDATE rooms r SET closed_at = now(), host_id = NULL, version = version + 1
-				WHERE r.host_id = ${userId}::uuid AND r.closed_at IS NULL AND NOT EXISTS (
-					SELECT 1 FROM room_members m WHERE m.room_id = r.id AND m.user_id <> ${userId}::uuid)`;
-			await tx.$executeRaw`
-				WITH heirs AS (
-					SELECT DISTINCT ON (m.room_id) m.room_id, m.user_id
-					FROM room_members m JOIN rooms r ON r.id = m.room_id
-					WHERE r.host_id = ${userId}::uuid AND m.user_id <> ${userId}::uuid
-					ORDER BY m.room_id, (m.role = 'cohost') DESC, m.joined_at, m.user_id
-				), promoted AS (
-					UPDATE room_members m SET role = 'host' FROM heirs h
-					WHERE m.room_id = h.room_id AND m.user_id = h.user_id
-				)
-				UPDATE rooms r SET host_id = h.user_id FROM heirs h WHERE r.id = h.room_id`;
-			await tx.room.updateMany({ where: { hostId: userId }, data: { hostId: null } });
-			// Every open room they were in changed (members, votes, maybe the host): bump its
-			// version and tell the realtime nodes, which broadcast the new state (on commit).
-			await tx.$executeRaw`
-				WITH changed AS (
-					UPDATE rooms r SET version = version + 1
-					WHERE r.closed_at IS NULL
-						AND r.id IN (SELECT room_id FROM room_members WHERE user_id = ${userId}::uuid)
-					RETURNING r.id, r.version
-				)
-				SELECT pg_notify('chorus_room_changed', id::text || ':' || version::text) FROM changed`;
-			await tx.roomMember.deleteMany({ where: { userId } });
+			await leaveAllRooms(tx, userId);
 			await tx.session.deleteMany({ where: { userId } });
 
 			const tracks = await tx.$queryRaw<
@@ -124,9 +100,7 @@ export async function deleteAccount(
 			const kept = tracks.length - doomed.length;
 			if (kept > 0) {
 				// A tombstone: nothing left to sign in with or to identify the person by.
-				// As the row delete's ON DELETE SET NULL would: chat and queue entries lose their author.
-				await tx.chatMessage.updateMany({ where: { userId }, data: { userId: null } });
-				await tx.queueItem.updateMany({ where: { addedBy: userId }, data: { addedBy: null } });
+				await forgetAuthor(tx, userId);
 				await tx.oAuthIdentity.deleteMany({ where: { userId } });
 				await tx.linkedAccount.deleteMany({ where: { userId } });
 				await tx.emailToken.deleteMany({ where: { userId } });
@@ -138,6 +112,7 @@ export async function deleteAccount(
 						passwordHash: null,
 						displayName: DELETED_USER_NAME,
 						deletedAt: new Date(),
+						isAdmin: false,
 						avatarKey: null,
 						avatarUpdatedAt: null,
 						emailVerifiedAt: null,

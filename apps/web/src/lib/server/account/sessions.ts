@@ -4,7 +4,7 @@ import { passwordSchema } from '@chorus/protocol';
 import { z } from 'zod';
 import { ApiError } from '../api/errors.ts';
 import { getDb } from '../db.ts';
-import { confirmPassword } from '../auth/service.ts';
+import { assertStrongPassword, confirmPassword } from '../auth/service.ts';
 import { deviceLabel } from './user-agent.ts';
 
 // Deleting a sessions row is the whole of revoking it: a trigger NOTIFYs the realtime nodes,
@@ -61,6 +61,15 @@ export async function revokeSessions(userId: string, keepId: string | null): Pro
 	return count;
 }
 
+/** Whether the account has a password (accounts made by GitHub or Google sign-in may not). */
+export async function hasPassword(userId: string): Promise<boolean> {
+	const row = await getDb().user.findUnique({
+		where: { id: userId },
+		select: { passwordHash: true }
+	});
+	return !!row?.passwordHash;
+}
+
 export const passwordChangeInput = z.strictObject({
 	currentPassword: z.string().min(1, 'Enter your current password').max(1024),
 	newPassword: passwordSchema
@@ -81,6 +90,7 @@ export async function changePassword(
 		throw new ApiError(409, 'CONFLICT', 'This account has no password to change');
 	}
 	await confirmPassword({ ...user, passwordHash: user.passwordHash }, input.currentPassword);
+	assertStrongPassword(input.newPassword, user, 'newPassword');
 	const passwordHash = await hashPassword(input.newPassword);
 	await db.$transaction([
 		db.user.update({ where: { id: userId }, data: { passwordHash } }),

@@ -12,6 +12,7 @@ export type ApiErrorCode =
 	| 'PAYLOAD_TOO_LARGE'
 	| 'QUOTA_EXCEEDED'
 	| 'UNPROCESSABLE'
+	| 'WEAK_PASSWORD'
 	| 'RANGE_NOT_SATISFIABLE'
 	| 'RATE_LIMITED'
 	| 'UNAVAILABLE'
@@ -21,7 +22,12 @@ export type ApiErrorCode =
 	| 'INVALID_CODE'
 	| 'INVALID_TOKEN'
 	| 'OAUTH_FAILED'
-	| 'NOT_CONFIGURED';
+	| 'NOT_CONFIGURED'
+	// instance administration
+	| 'REGISTRATION_CLOSED'
+	| 'ACCOUNT_DISABLED'
+	// guests (joined by invite link) reach only their rooms
+	| 'GUEST_FORBIDDEN';
 
 export interface ApiIssue {
 	path: (string | number)[];

@@ -52,11 +52,16 @@ export async function readJson<S extends z.ZodType>(
 	} catch {
 		throw new ApiError(400, 'VALIDATION', 'The body is not valid JSON');
 	}
-	return readParsed(body, schema);
+	return parseInput(schema, body);
 }
 
-function readParsed<S extends z.ZodType>(body: unknown, schema: S): z.output<S> {
-	const parsed = schema.safeParse(body);
+/**
+ * Validates input with the schema the JSON API uses for it: a 400 `ApiError` naming the first
+ * issue on failure. Routes and server loads/actions both validate through here, so a page and its
+ * API route accept and refuse the same input with the same message.
+ */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+	const parsed = schema.safeParse(input);
 	if (!parsed.success) {
 		const first = parsed.error.issues[0];
 		const where = first?.path.length ? `${first.path.join('.')}: ` : '';
@@ -78,10 +83,15 @@ export async function readOptionalJson<S extends z.ZodType>(
 ): Promise<z.output<S>> {
 	if (!request.headers.get('content-type') && !Number(request.headers.get('content-length'))) {
 		const raw = await readBody(request, MAX_JSON_BYTES);
-		if (raw.length === 0) return readParsed({}, schema);
+		if (raw.length === 0) return parseInput(schema, {});
 		throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as application/json');
 	}
 	return readJson(request, schema);
+}
+
+/** Validates URL query parameters (the last value of a repeated one wins); 400 on failure. */
+export function readQuery<S extends z.ZodType>(url: URL, schema: S): z.output<S> {
+	return parseInput(schema, Object.fromEntries(url.searchParams));
 }
 
 /** Wraps an API handler so every failure is a JSON error with the right status, never a stack. */

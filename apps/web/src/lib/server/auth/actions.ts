@@ -2,6 +2,7 @@ import { redirect, type Action, type ServerLoadEvent } from '@sveltejs/kit';
 import type { z } from 'zod';
 import { formAction, safeRedirect } from '../forms.ts';
 import { setSessionCookie } from './cookies.ts';
+import { reviewAfterRecoveryUrl } from './two-factor.ts';
 import type { AuthMeta } from './service.ts';
 
 /** Sign-in and sign-up pages send people who are already signed in on their way. */
@@ -18,12 +19,18 @@ export function sessionAction<S extends z.ZodType>(
 	start: (
 		input: z.output<S>,
 		meta: AuthMeta
-	) => Promise<{ token: string; session: { expiresAt: Date }; twoFactorRequired?: boolean }>,
+	) => Promise<{
+		token: string;
+		session: { expiresAt: Date };
+		twoFactorRequired?: boolean;
+		recoveryCodeUsed?: boolean;
+	}>,
 	keep: string[]
 ): Action {
 	return async ({ request, cookies, getClientAddress, url }) => {
 		const userAgent = request.headers.get('user-agent');
 		let twoFactorRequired = false;
+		let recoveryCodeUsed = false;
 		const result = await formAction(
 			request,
 			schema,
@@ -31,6 +38,7 @@ export function sessionAction<S extends z.ZodType>(
 				const started = await start(input, { ip: getClientAddress(), userAgent });
 				setSessionCookie(cookies, started.token, started.session.expiresAt);
 				twoFactorRequired = started.twoFactorRequired ?? false;
+				recoveryCodeUsed = started.recoveryCodeUsed ?? false;
 				return null;
 			},
 			keep
@@ -39,6 +47,8 @@ export function sessionAction<S extends z.ZodType>(
 		const next = safeRedirect(url.searchParams.get('redirectTo'));
 		if (twoFactorRequired)
 			redirect(303, `/login/two-factor?redirectTo=${encodeURIComponent(next)}`);
+		// Signed in with a recovery code: review 2FA first (the page links on to `next`).
+		if (recoveryCodeUsed) redirect(303, reviewAfterRecoveryUrl(next));
 		redirect(303, next);
 	};
 }

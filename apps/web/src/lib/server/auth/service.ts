@@ -5,6 +5,8 @@ import {
 	type SessionMeta,
 	type SessionUser
 } from '@chorus/auth';
+// A subpath: the dictionaries load only where passwords are set (not in the realtime service).
+import { passwordStrength } from '@chorus/auth/password-strength';
 import { isUniqueViolation } from '@chorus/db';
 import { displayNameSchema, emailSchema, passwordSchema, type PublicUser } from '@chorus/protocol';
 import { z } from 'zod';
@@ -12,6 +14,8 @@ import { ApiError } from '../api/errors.ts';
 import { getDb, getSessions } from '../db.ts';
 import { sendVerification } from '../email/verification.ts';
 import { assertNotLimited, consume, getLimiters } from '../rate-limit.ts';
+import { assertSignUpAllowed } from '../admin/settings.ts';
+import { grantFirstAdmin } from '../admin/roles.ts';
 import { startSignInSession } from './two-factor.ts';
 
 export const registerInput = z.strictObject({
@@ -40,6 +44,25 @@ const toPublic = (u: SessionUser): PublicUser => ({
 	twoFactorEnabled: u.totpEnabledAt !== null
 });
 
+/**
+ * Every place a password is set (sign-up, reset, change, guest claim) calls this before hashing:
+ * common, breached-like or account-derived passwords are refused with 422 WEAK_PASSWORD.
+ */
+export function assertStrongPassword(
+	password: string,
+	account: { email?: string | null; displayName?: string | null },
+	field = 'password'
+): void {
+	const verdict = passwordStrength(password, [account.email, account.displayName]);
+	if (verdict.ok) return;
+	const why = verdict.warning ?? 'It would be easy to guess.';
+	const hint =
+		verdict.suggestions[0] ?? 'Use a few uncommon words together, or a password manager.';
+	throw new ApiError(422, 'WEAK_PASSWORD', `Choose a stronger password. ${why} ${hint}`, {}, [
+		{ path: [field], message: why }
+	]);
+}
+
 export interface AuthMeta extends SessionMeta {
 	ip: string;
 }
@@ -47,10 +70,16 @@ export interface AuthMeta extends SessionMeta {
 export async function register(input: z.output<typeof registerInput>, meta: AuthMeta) {
 	const { registerIp } = getLimiters();
 	await consume([[registerIp, meta.ip]]);
+	await assertSignUpAllowed('account', input.email);
+	assertStrongPassword(input.password, input);
 	const passwordHash = await hashPassword(input.password);
 	try {
-		const user = await getDb().user.create({
-			data: { email: input.email, displayName: input.displayName, passwordHash }
+		const user = await getDb().$transaction(async (tx) => {
+			const created = await tx.user.create({
+				data: { email: input.email, displayName: input.displayName, passwordHash }
+			});
+			await grantFirstAdmin(tx, created.id);
+			return created;
 		});
 		// The account works right away; it is marked unverified until the mailed link is used.
 		await sendVerification({ id: user.id, email: input.email, displayName: user.displayName });

@@ -6,7 +6,9 @@ import QRCode from 'qrcode';
 import { z } from 'zod';
 import { ApiError } from '../api/errors.ts';
 import { getDb, getSessions } from '../db.ts';
-import { getEnv } from '../env.ts';
+import { getEnv, publicUrl } from '../env.ts';
+import { sendMailLater } from '../mail/mailer.ts';
+import { recoveryCodeUsed } from '../mail/templates.ts';
 import { assertNotLimited, consume, getLimiters } from '../rate-limit.ts';
 import { confirmPassword, toPublic, type AuthMeta } from './service.ts';
 
@@ -45,9 +47,11 @@ export const codeInput = z.strictObject({
  * short-lived session that is not usable until the code is given (Lucia guide).
  */
 export async function startSignInSession(
-	user: { id: string; totpEnabledAt: Date | null },
+	user: { id: string; totpEnabledAt: Date | null; disabledAt?: Date | null },
 	meta: AuthMeta
 ) {
+	// After the first factor, so only someone who proved it learns the account is disabled.
+	if (user.disabledAt) throw accountDisabled();
 	const twoFactorRequired = user.totpEnabledAt !== null;
 	const { token, session } = await getSessions().create(
 		user.id,
@@ -58,6 +62,13 @@ export async function startSignInSession(
 	);
 	return { token, session, twoFactorRequired };
 }
+
+export const accountDisabled = () =>
+	new ApiError(
+		403,
+		'ACCOUNT_DISABLED',
+		'This account has been disabled by an administrator of this Chorus instance'
+	);
 
 const invalidCode = () => new ApiError(400, 'INVALID_CODE', 'That code is not valid');
 
@@ -92,7 +103,7 @@ function newRecoveryCodes(): string[] {
 export async function verifySecondFactor(
 	userId: string,
 	input: { code?: string; recoveryCode?: string }
-): Promise<void> {
+): Promise<{ method: 'totp' | 'recovery' }> {
 	if (!input.code && !input.recoveryCode)
 		throw new ApiError(400, 'TWO_FACTOR_REQUIRED', 'Enter a code from your app or a recovery code');
 	const { totpAccount } = getLimiters();
@@ -127,6 +138,7 @@ export async function verifySecondFactor(
 		throw invalidCode();
 	}
 	await totpAccount.delete(userId);
+	return { method: input.code ? 'totp' : 'recovery' };
 }
 
 export async function twoFactorStatus(userId: string) {
@@ -265,11 +277,27 @@ export async function completeSignIn(
 	input: SecondFactorInput,
 	meta: AuthMeta
 ) {
-	await verifySecondFactor(pending.user.id, input);
+	const { method } = await verifySecondFactor(pending.user.id, input);
 	const sessions = getSessions();
 	await sessions.invalidate(pending.session.id);
 	const { token, session } = await sessions.create(pending.user.id, meta, {
 		twoFactorVerified: true
 	});
-	return { user: toPublic(pending.user), token, session };
+	const user = toPublic(pending.user);
+	if (method === 'totp') return { user, token, session, recoveryCodeUsed: false as const };
+	// A recovery code usually means a lost or wiped authenticator: the owner is told (by mail,
+	// in case it was not them) and sent to review 2FA; fewer codes are left for next time.
+	const { recoveryCodesLeft } = await twoFactorStatus(pending.user.id);
+	if (pending.user.email) {
+		sendMailLater({
+			to: pending.user.email,
+			...recoveryCodeUsed(pending.user.displayName, recoveryCodesLeft, publicUrl(REVIEW_PATH))
+		});
+	}
+	return { user, token, session, recoveryCodeUsed: true as const, recoveryCodesLeft };
 }
+
+/** Where a sign-in with a recovery code lands: the 2FA settings, with a notice. */
+export const REVIEW_PATH = '/account/two-factor';
+export const reviewAfterRecoveryUrl = (next: string) =>
+	`${REVIEW_PATH}?recovery-code-used=1&redirectTo=${encodeURIComponent(next)}`;

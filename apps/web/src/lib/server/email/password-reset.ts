@@ -3,6 +3,7 @@ import { emailSchema, passwordSchema } from '@chorus/protocol';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { ApiError } from '../api/errors.ts';
+import { assertStrongPassword } from '../auth/service.ts';
 import { verifySecondFactor } from '../auth/two-factor.ts';
 import { getDb } from '../db.ts';
 import { publicUrl } from '../env.ts';
@@ -97,6 +98,8 @@ export async function confirmPasswordReset(
 ): Promise<void> {
 	const row = await liveResetToken(input.token);
 	if (!row) throw invalidToken();
+	// Before the second factor, so a refused password does not spend a code.
+	assertStrongPassword(input.password, { email: row.email, displayName: row.user.displayName });
 	if (row.user.totpEnabledAt) {
 		// An inbox alone must not be enough to take over an account protected by 2FA.
 		if (!input.code && !input.recoveryCode)

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { ApiError } from '../api/errors.ts';
 import { getDb } from '../db.ts';
 import { coverUrlFor, visibleSql } from './search.ts';
-import { trackJsonSchema, tracksJsonFor, visibleTo, type TrackJson } from './tracks.ts';
+import { trackJsonSchema, tracksJsonFor, visibleTo } from './tracks.ts';
 
 /** An artist page lists at most this many tracks (most played first); trackCount counts all. */
 export const ARTIST_TRACK_LIMIT = 500;
@@ -13,6 +13,8 @@ export const ARTIST_TRACK_LIMIT = 500;
 export const genresResponseSchema = z.object({
 	genres: z.array(z.object({ name: z.string(), trackCount: z.number() }))
 });
+export type GenresResponse = z.infer<typeof genresResponseSchema>;
+export type Genre = GenresResponse['genres'][number];
 
 /**
  * Genres of visible tracks, grouped case- and accent-insensitively (named by the most used
@@ -32,7 +34,7 @@ export const genresStatement = (userId: string) => Prisma.sql`
 	GROUP BY chorus_fold(g.genre)
 	ORDER BY track_count DESC, name`;
 
-export async function listGenres(userId: string) {
+export async function listGenres(userId: string): Promise<GenresResponse> {
 	const rows = await getDb().$queryRaw<{ name: string; track_count: number }[]>(
 		genresStatement(userId)
 	);
@@ -46,12 +48,14 @@ const albumSummarySchema = z.object({
 	coverUrl: z.string(),
 	trackCount: z.number()
 });
+export type AlbumSummary = z.infer<typeof albumSummarySchema>;
 
 export const artistResponseSchema = z.object({
 	artist: z.object({ name: z.string(), trackCount: z.number() }),
 	albums: z.array(albumSummarySchema),
 	tracks: z.array(trackJsonSchema)
 });
+export type ArtistResponse = z.infer<typeof artistResponseSchema>;
 
 const noArtist = () => new ApiError(404, 'NOT_FOUND', 'No such artist');
 
@@ -62,7 +66,7 @@ async function rowsInOrder(ids: string[]) {
 	return ids.flatMap((id) => byId.get(id) ?? []);
 }
 
-export async function getArtist(rawName: string, userId: string) {
+export async function getArtist(rawName: string, userId: string): Promise<ArtistResponse> {
 	const name = rawName.trim();
 	if (!name || name.length > 300) throw noArtist();
 	const db = getDb();
@@ -130,6 +134,8 @@ export const albumResponseSchema = z.object({
 	}),
 	tracks: z.array(trackJsonSchema)
 });
+export type AlbumResponse = z.infer<typeof albumResponseSchema>;
+export type AlbumDetail = AlbumResponse['album'];
 
 /** The most frequent value (first seen wins a tie), or null when there is none. */
 function mostCommon<T>(values: (T | null)[]): T | null {
@@ -147,10 +153,7 @@ function mostCommon<T>(values: (T | null)[]): T | null {
 
 const noAlbum = () => new ApiError(404, 'NOT_FOUND', 'No such album');
 
-export async function getAlbum(
-	id: string,
-	userId: string
-): Promise<{ album: z.infer<typeof albumResponseSchema>['album']; tracks: TrackJson[] }> {
+export async function getAlbum(id: string, userId: string): Promise<AlbumResponse> {
 	// Album ids are albumIdFor()'s 20 hex digits; anything else cannot exist.
 	if (!/^[0-9a-f]{20}$/.test(id)) throw noAlbum();
 	const rows = await getDb().track.findMany({

@@ -6,10 +6,12 @@ import { audioKey, getStore } from '../blobs.ts';
 import { getDb } from '../db.ts';
 import { getEnv } from '../env.ts';
 import { logger } from '../logger.ts';
+import { observeUpload } from '../metrics.ts';
 import { decodeCheck } from '../media/waveform.ts';
 import { codecMatches, sniffAudio, type SniffedFormat } from './formats.ts';
 import { wakeProcessing } from './processing.ts';
-import { albumIdFor, toTrackJson, type TrackJson } from './tracks.ts';
+import { quotaBytesFor } from './quota.ts';
+import { albumIdFor, toTrackJson, UNKNOWN_ARTIST, type TrackJson } from './tracks.ts';
 import { receiveFile, type ReceivedFile } from './upload.ts';
 
 const unsupported = () =>
@@ -55,8 +57,25 @@ function titleFromFilename(filename: string): string | null {
 
 /** Checks and stores one uploaded audio file for `user`; returns the new track. */
 export async function ingestUpload(request: Request, user: SessionUser): Promise<TrackJson> {
+	let received = 0;
+	try {
+		const track = await ingest(request, user, (bytes) => (received = bytes));
+		observeUpload('ok', received);
+		return track;
+	} catch (err) {
+		observeUpload(err instanceof ApiError ? err.code : 'error', received);
+		throw err;
+	}
+}
+
+async function ingest(
+	request: Request,
+	user: SessionUser,
+	onReceived: (bytes: number) => void
+): Promise<TrackJson> {
 	const env = getEnv();
 	const file = await receiveFile(request, env.UPLOAD_MAX_BYTES);
+	onReceived(file.size);
 	try {
 		const format = await sniffAudio(file.path);
 		if (!format) throw unsupported();
@@ -71,7 +90,7 @@ export async function ingestUpload(request: Request, user: SessionUser): Promise
 			ownerId: user.id,
 			blobSha256: file.sha256,
 			title: clean(common.title) ?? titleFromFilename(file.filename) ?? 'Untitled',
-			artist: clean(common.artist) ?? clean(common.albumartist) ?? 'Unknown artist',
+			artist: clean(common.artist) ?? clean(common.albumartist) ?? UNKNOWN_ARTIST,
 			album: clean(common.album),
 			albumArtist: clean(common.albumartist),
 			trackNo: int(common.track?.no, 9999),
@@ -97,7 +116,7 @@ export async function ingestUpload(request: Request, user: SessionUser): Promise
 					where: { ownerId: user.id },
 					_sum: { sizeBytes: true }
 				});
-				if (Number(used._sum.sizeBytes ?? 0n) + file.size > env.USER_QUOTA_BYTES) {
+				if (Number(used._sum.sizeBytes ?? 0n) + file.size > (await quotaBytesFor(user.id, tx))) {
 					throw new ApiError(413, 'QUOTA_EXCEEDED', 'This upload would exceed your storage quota');
 				}
 				// Upsert takes the blob's row lock, which deletions take too (see deleteTrack).

@@ -1,17 +1,12 @@
 import type { SessionUser } from '@chorus/auth';
 import { z } from 'zod';
-import { cursorParam, encodeCursor, limitParam } from './paging.ts';
 import { ApiError } from '../api/errors.ts';
-import { zodIssues } from '../api/http.ts';
 import { getDb } from '../db.ts';
-import { findVisibleTrack, tracksJsonFor, type TrackJson } from './tracks.ts';
-
-export interface LikeState {
-	liked: boolean;
-	likeCount: number;
-}
+import { cursorParam, encodeCursor, limitParam, type TrackPage } from './paging.ts';
+import { findVisibleTrack, tracksJsonFor } from './tracks.ts';
 
 export const likeStateSchema = z.object({ liked: z.boolean(), likeCount: z.number() });
+export type LikeState = z.infer<typeof likeStateSchema>;
 
 /**
  * Tracks a user may keep in their own collections (liked songs, playlists): anything not private,
@@ -85,15 +80,10 @@ export const pageQuery = z.object({
 	limit: limitParam.default(30)
 });
 
-export interface LikesPage {
-	tracks: TrackJson[];
-	nextCursor: string | null;
-}
-
 export async function listLikes(
 	user: SessionUser,
 	query: z.output<typeof pageQuery>
-): Promise<LikesPage> {
+): Promise<TrackPage> {
 	const { cursor, limit } = query;
 	const after = cursor
 		? {
@@ -121,19 +111,4 @@ export async function listLikes(
 				? encodeCursor({ at: last.createdAt.toISOString(), id: last.trackId })
 				: null
 	};
-}
-
-/** Validates URL query parameters (the last value of a repeated one wins) as a 400 on failure. */
-export function readQuery<S extends z.ZodType>(url: URL, schema: S): z.output<S> {
-	const parsed = schema.safeParse(Object.fromEntries(url.searchParams));
-	if (parsed.success) return parsed.data;
-	const first = parsed.error.issues[0];
-	const where = first?.path.length ? `${first.path.join('.')}: ` : '';
-	throw new ApiError(
-		400,
-		'VALIDATION',
-		`${where}${first?.message ?? 'Invalid query'}`,
-		{},
-		zodIssues(parsed.error)
-	);
 }

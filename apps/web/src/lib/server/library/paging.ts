@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { trackJsonSchema } from './tracks.ts';
 
 /** Cursors are opaque to clients: base64url of JSON holding the last row's sort key. */
 export const encodeCursor = (payload: unknown): string =>
@@ -27,3 +28,10 @@ export const limitParam = z
 	.regex(/^\d{1,3}$/, 'limit must be an integer from 1 to 100')
 	.transform(Number)
 	.pipe(z.number().min(1, 'limit must be at least 1').max(100, 'limit must be at most 100'));
+
+/** One page of tracks (search results, liked songs); nextCursor asks for the next one. */
+export const trackPageSchema = z.object({
+	tracks: z.array(trackJsonSchema),
+	nextCursor: z.string().nullable()
+});
+export type TrackPage = z.infer<typeof trackPageSchema>;

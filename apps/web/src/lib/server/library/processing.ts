@@ -11,6 +11,7 @@ import { audioKey, getStore, tmpDir } from '../blobs.ts';
 import { storeCoverImage } from './covers.ts';
 import { getDb } from '../db.ts';
 import { logger } from '../logger.ts';
+import { observeJob } from '../metrics.ts';
 import { computeWaveform } from '../media/waveform.ts';
 
 export const MAX_PROCESSING_ATTEMPTS = 3;
@@ -58,6 +59,8 @@ export async function processTrack(job: Claimed): Promise<void> {
 	// ffmpeg needs a file: the blob itself on local disk, else a temp copy (removed below).
 	const stored = store.localPath?.(key);
 	const path = stored ?? join(tmpDir(), `process-${randomUUID()}`);
+	const started = performance.now();
+	const took = () => (performance.now() - started) / 1000;
 	try {
 		if (!stored) await pipeline(await store.read(key), createWriteStream(path));
 		const waveform = await computeWaveform(path);
@@ -80,8 +83,10 @@ export async function processTrack(job: Claimed): Promise<void> {
 				processingStartedAt: null
 			}
 		});
+		observeJob('ready', took());
 	} catch (err) {
 		const failed = job.processing_attempts >= MAX_PROCESSING_ATTEMPTS;
+		observeJob(failed ? 'failed' : 'retry', took());
 		log().error({ err, trackId: job.id, attempt: job.processing_attempts }, 'processing failed');
 		await getDb().track.update({
 			where: { id: job.id },

@@ -1,16 +1,26 @@
-// Library search: PostgreSQL full text + pg_trgm over chorus_fold() (lower-case, accent-free).
-// Every match condition repeats an indexed expression of prisma/migrations/20261122020000_library.sql
-// verbatim, or the planner cannot use the index; scoring uses the inlined body of chorus_fold(),
-// which gives the same text without the per-call cost of a SQL function (~1 µs a row each).
+// Library search: PostgreSQL full text over chorus_fold() (lower-case, accent-free), typo
+// tolerance through the table of the library's words (search_words, typos.ts), and pg_trgm for
+// suggestions. Every match condition repeats an indexed expression of
+// prisma/migrations/20261122020000_library.sql verbatim, or the planner cannot use the index;
+// scoring uses the inlined body of chorus_fold(), which gives the same text without the per-call
+// cost of a SQL function (~1 µs a row each).
 import { Prisma } from '@chorus/db';
 import { trackUrls } from '@chorus/protocol';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { cursorParam, encodeCursor, limitParam } from './paging.ts';
 import { ApiError } from '../api/errors.ts';
-import { zodIssues } from '../api/http.ts';
 import { getDb } from '../db.ts';
-import { trackJsonSchema, tracksJsonFor, type TrackJson } from './tracks.ts';
+import { cursorParam, encodeCursor, limitParam, type TrackPage } from './paging.ts';
+import { tracksJsonFor } from './tracks.ts';
+import {
+	ONE_TYPO_MIN_CHARS,
+	planTypos,
+	PREFIX_COST,
+	PREFIX_MIN_CHARS,
+	TWO_TYPOS_MIN_CHARS,
+	type QueryWord,
+	type TypoPlan
+} from './typos.ts';
 
 export const SEARCH_SORTS = ['relevance', 'newest', 'most_played', 'most_liked'] as const;
 export type SearchSort = (typeof SEARCH_SORTS)[number];
@@ -21,7 +31,7 @@ export type SearchSort = (typeof SEARCH_SORTS)[number];
  */
 export const RANK_CANDIDATES = 300;
 export const FUZZY_CANDIDATES = 200;
-/** Typo tolerance (trigrams) joins in when words and prefixes match fewer tracks than this. */
+/** Typo tolerance joins in when words and prefixes match fewer tracks than this. */
 export const FUZZY_BELOW = 20;
 export const SUGGEST_LIMIT = 5;
 /** Suggestions look at this many matching rows per kind (titles; artists and albums group them). */
@@ -42,10 +52,6 @@ const fastFold = (col: string) =>
 /** tracks_fts_sql_idx */
 export const FTS_VECTOR = Prisma.raw(vector(indexFold));
 const FAST_VECTOR = Prisma.raw(vector(fastFold));
-const docText = "t.title || ' ' || t.artist || ' ' || coalesce(t.album, '')";
-/** tracks_search_trgm_sql_idx */
-export const TRGM_DOC = Prisma.raw(`chorus_fold(${docText})`);
-const FAST_DOC = Prisma.raw(fastFold(docText));
 const FAST_TITLE = Prisma.raw(fastFold('t.title'));
 /** tracks_title_trgm_sql_idx, tracks_artist_trgm_sql_idx, tracks_album_trgm_sql_idx */
 const TITLE_FOLD = Prisma.raw('chorus_fold(t.title)');
@@ -62,14 +68,16 @@ const foldedQuery = (q: string) => Prisma.sql`chorus_fold(${q})`;
 /**
  * The query's words (as to_tsvector splits them; they never contain quotes), words of 3 or more
  * letters as prefixes: "midnight ci" -> 'midnight':* & 'ci'. Shorter prefixes would match a large
- * part of any library and are left to suggestions and trigrams.
+ * part of any library and are left to suggestions and, for the word being typed, to typo
+ * tolerance (typos.ts).
  */
+const PREFIX_WORD = Prisma.raw(`'''([^'']{${PREFIX_MIN_CHARS},})''( |$)'`);
 const prefixTsquery = (q: string) =>
-	Prisma.sql`regexp_replace(plainto_tsquery('simple', chorus_fold(${q}))::text, '''([^'']{3,})''( |$)', '''\\1'':*\\2', 'g')::tsquery`;
+	Prisma.sql`regexp_replace(plainto_tsquery('simple', chorus_fold(${q}))::text, ${PREFIX_WORD}, '''\\1'':*\\2', 'g')::tsquery`;
 const exactTsquery = (q: string) => Prisma.sql`plainto_tsquery('simple', chorus_fold(${q}))`;
 
 /**
- * pg_trgm's word_similarity threshold for a query: short queries are prefixes being typed (a
+ * pg_trgm's word_similarity threshold for suggestions: short queries are prefixes being typed (a
  * 1-letter query shares 1 of its 2 trigrams with every word starting with it), longer ones may
  * carry typos ("beatels" shares 4 of its 7 trigrams with "beatles"). With several words one typo
  * costs a smaller share of the trigrams, and a higher bar skips rechecking rows that only share
@@ -133,21 +141,6 @@ export const suggestQuery = z.object({
 		)
 });
 
-/** Validates URL query parameters (the last value of a repeated one wins); 400 on failure. */
-export function readQuery<S extends z.ZodType>(url: URL, schema: S): z.output<S> {
-	const parsed = schema.safeParse(Object.fromEntries(url.searchParams));
-	if (parsed.success) return parsed.data;
-	const first = parsed.error.issues[0];
-	const where = first?.path.length ? `${first.path.join('.')}: ` : '';
-	throw new ApiError(
-		400,
-		'VALIDATION',
-		`${where}${first?.message ?? 'Invalid query'}`,
-		{},
-		zodIssues(parsed.error)
-	);
-}
-
 // ---- Search -----------------------------------------------------------------------------------
 
 export interface SearchParams {
@@ -157,7 +150,7 @@ export interface SearchParams {
 	genre?: string;
 	sort: SearchSort;
 	limit: number;
-	/** Relevance: 'auto' decides on the first page and the cursor keeps the decision. */
+	/** Typo tolerance: 'auto' decides on the first page and the cursor keeps the decision. */
 	mode: 'auto' | 'exact' | 'fuzzy';
 	/** The last row of the previous page. */
 	after?: { key: number | string; id: string };
@@ -166,7 +159,6 @@ export interface SearchParams {
 export interface SearchStatement {
 	/** Set with set_config(..., true) in the same transaction before `sql`. */
 	threshold: number;
-	/** Rows `{ id, key, fts_count? }` in order, limit + 1 of them (one more tells of a next page). */
 	sql: Prisma.Sql;
 }
 
@@ -186,94 +178,185 @@ function afterKey(sort: SearchSort, key: number | string): Prisma.Sql {
 export const effectiveSort = (q: string, sort?: SearchSort): SearchSort =>
 	q ? (sort ?? 'relevance') : sort === 'relevance' || !sort ? 'newest' : sort;
 
-/** The page query for one search; exported so the benchmark measures exactly this SQL. */
-export function searchStatement(p: SearchParams): SearchStatement {
-	const threshold = trigramThreshold(p.q);
+/** How many tracks (up to FUZZY_BELOW) match by words and prefixes: decides on typo tolerance. */
+const wordMatchCount = (p: Pick<SearchParams, 'userId' | 'q' | 'genre'>) => {
+	const genre = p.genre ? Prisma.sql`AND ${GENRE_FOLD} = chorus_fold(${p.genre})` : Prisma.empty;
+	return Prisma.sql`
+		SELECT count(*)::int FROM (
+			SELECT 1 FROM tracks t
+			WHERE ${visibleSql(p.userId)} ${genre} AND ${FTS_VECTOR} @@ ${prefixTsquery(p.q)}
+			LIMIT ${FUZZY_BELOW}
+		) m`;
+};
+
+/**
+ * The query's words as the full-text index knows them (folded, split by to_tsvector), which one
+ * is typed last, whether the library has them (or longer words starting with them), and for
+ * each the library words it may be a misspelling of: a shortlist from search_words in the
+ * scopes the user may search (chorus_typo_candidates; typos.ts decides). With `count`, every
+ * row also carries the word-match count `n`, and the shortlists are only made when it is below
+ * FUZZY_BELOW.
+ */
+function queryWordsStatement(
+	p: Pick<SearchParams, 'userId' | 'q' | 'genre'>,
+	count: boolean
+): Prisma.Sql {
+	const budget = Prisma.sql`CASE WHEN char_length(v.word) >= ${TWO_TYPOS_MIN_CHARS}::int THEN 2
+		WHEN char_length(v.word) >= ${ONE_TYPO_MIN_CHARS}::int THEN 1 ELSE 0 END`;
+	const shortlist = Prisma.sql`ARRAY(
+		SELECT chorus_typo_candidates(v.word, ${budget}, v.last, ${p.userId}::uuid))`;
+	return Prisma.sql`
+		SELECT v.word, v.last, w.known, w.started, ${
+			count
+				? Prisma.sql`CASE WHEN m.n < ${FUZZY_BELOW} THEN ${shortlist} ELSE '{}' END AS candidates, m.n`
+				: Prisma.sql`${shortlist} AS candidates`
+		}
+		FROM (
+			SELECT w.lexeme AS word, w.positions[cardinality(w.positions)]
+				= max(w.positions[cardinality(w.positions)]) OVER () AS last
+			FROM unnest(to_tsvector('simple', chorus_fold(${p.q}))) w
+		) v CROSS JOIN LATERAL chorus_word_presence(v.word, ${p.userId}::uuid) w
+		${count ? Prisma.sql`CROSS JOIN (${wordMatchCount(p)}) m (n)` : Prisma.empty}`;
+}
+
+/**
+ * The page query for one search: by words and prefixes, or (mode 'fuzzy') with the typos of a
+ * typo plan too. Rows `{ id, key, fts_count? }` in order, limit + 1 of them (one more tells of a
+ * next page).
+ */
+export function searchStatement(p: SearchParams, plan?: TypoPlan): Prisma.Sql {
 	const visible = visibleSql(p.userId);
 	const genre = p.genre ? Prisma.sql`AND ${GENRE_FOLD} = chorus_fold(${p.genre})` : Prisma.empty;
 	const take = p.limit + 1;
+	const typos = p.mode === 'fuzzy' && plan?.fuzzy ? plan : null;
+	// Every query word in any of its ways of matching: the word, its prefix or a typo of it.
+	const typoMatch = typos && Prisma.sql`${FTS_VECTOR} @@ ${typos.anyQuery}::tsquery`;
 
 	if (p.sort === 'relevance') {
 		const after = p.after
 			? Prisma.sql`WHERE (s.key, s.id) < (${afterKey('relevance', p.after.key)}, ${p.after.id}::uuid)`
 			: Prisma.empty;
-		const fuzzyOn =
-			p.mode === 'auto'
-				? Prisma.sql`(SELECT count(*) FROM fts) < ${FUZZY_BELOW}`
-				: Prisma.raw(p.mode === 'fuzzy' ? 'true' : 'false');
-		// Exact word hits weigh double a prefix hit (ts_rank weights title > artist > album > genre);
-		// a title equal to the query wins outright. Typo-only matches rank after every word match,
-		// by trigram word similarity over the whole text plus a little for the title's.
-		const fuzzyScore =
-			p.mode === 'exact'
-				? Prisma.sql`0`
-				: Prisma.sql`CASE WHEN ${fuzzyOn} THEN
-					(c.id IN (SELECT id FROM fts))::int
-					+ word_similarity(${foldedQuery(p.q)}, c.fdoc)
-					+ 0.1 * word_similarity(${foldedQuery(p.q)}, c.ftitle)
-				ELSE 0 END`;
-		const sql = Prisma.sql`
-			WITH fts AS MATERIALIZED (
+		// Tracks rank by typos, then by the query words they match only through a prefix (each word
+		// at the cost of its cheapest way of matching, typos.ts), then by relevance: exact word hits
+		// weigh double a prefix hit (ts_rank weights title > artist > album > genre), a title equal
+		// to the query adds 1, and with typos, so do the words matched in any way. Without typos
+		// the cost is PREFIX_COST for each query word not in the track (ts_delete removes those that
+		// are): every one of them matched a prefix.
+		const cost = typos
+			? Prisma.join(
+					typos.words.map(
+						(w) =>
+							Prisma.sql`CASE ${Prisma.join(
+								w.levels.map(
+									(l) => Prisma.sql`WHEN c.vec @@ ${l.query}::tsquery THEN ${l.cost}::int`
+								),
+								' '
+							)} ELSE ${typos.unmatchedCost}::int END`
+					),
+					' + '
+				)
+			: Prisma.sql`${PREFIX_COST}::int
+				* (cardinality(q.words) - length(c.vec) + length(ts_delete(c.vec, q.words)))`;
+		const typoRank = typos ? Prisma.sql`ts_rank(c.vec, ${typos.anyQuery}::tsquery)` : Prisma.sql`0`;
+		const fuzzy = typoMatch
+			? Prisma.sql`fuzzy AS MATERIALIZED (
+				SELECT t.id, t.title, t.artist, t.album, t.genre FROM tracks t
+				WHERE ${visible} ${genre} AND ${typoMatch}
+				LIMIT ${FUZZY_CANDIDATES}
+			),`
+			: Prisma.empty;
+		return Prisma.sql`
+			WITH q AS (
+				SELECT tsvector_to_array(to_tsvector('simple', chorus_fold(${p.q}))) AS words
+			), fts AS MATERIALIZED (
 				SELECT t.id, t.title, t.artist, t.album, t.genre FROM tracks t
 				WHERE ${visible} ${genre} AND ${FTS_VECTOR} @@ ${prefixTsquery(p.q)}
 				LIMIT ${RANK_CANDIDATES}
-			), fuzzy AS MATERIALIZED (
-				SELECT t.id, t.title, t.artist, t.album, t.genre FROM tracks t
-				WHERE ${fuzzyOn} AND ${visible} ${genre} AND ${TRGM_DOC} %> ${foldedQuery(p.q)}
-				LIMIT ${FUZZY_CANDIDATES}
-			), c AS MATERIALIZED (
-				SELECT t.id, ${FAST_VECTOR} AS vec, ${FAST_TITLE} AS ftitle, ${FAST_DOC} AS fdoc
-				FROM (SELECT * FROM fts UNION SELECT * FROM fuzzy) t
+			), ${fuzzy} c AS MATERIALIZED (
+				SELECT t.id, ${FAST_VECTOR} AS vec, ${FAST_TITLE} AS ftitle
+				FROM (SELECT * FROM fts ${typos ? Prisma.sql`UNION SELECT * FROM fuzzy` : Prisma.empty}) t
 			), s AS (
 				SELECT c.id, (
 					(c.ftitle = ${foldedQuery(p.q)})::int
 					+ 2 * ts_rank(c.vec, ${exactTsquery(p.q)})
 					+ ts_rank(c.vec, ${prefixTsquery(p.q)})
-					+ ${fuzzyScore}
+					+ ${typoRank}
+					- (${cost})
 				)::float8 AS key
-				FROM c
+				FROM c CROSS JOIN q
 			)
 			SELECT s.id, s.key, (SELECT count(*)::int FROM fts) AS fts_count FROM s ${after}
 			ORDER BY s.key DESC, s.id DESC LIMIT ${take}`;
-		return { threshold, sql };
 	}
 
 	const key = sortKey[p.sort];
 	const match = !p.q
 		? Prisma.empty
-		: p.mode === 'fuzzy'
-			? // Trigrams first: their index hits are all rechecked, and most of them match.
-				Prisma.sql`AND (${TRGM_DOC} %> ${foldedQuery(p.q)} OR ${FTS_VECTOR} @@ ${prefixTsquery(p.q)})`
+		: typoMatch
+			? Prisma.sql`AND ${typoMatch}`
 			: Prisma.sql`AND ${FTS_VECTOR} @@ ${prefixTsquery(p.q)}`;
 	const after = p.after
 		? Prisma.sql`AND (${key}, t.id) < (${afterKey(p.sort, p.after.key)}, ${p.after.id}::uuid)`
 		: Prisma.empty;
-	const sql = Prisma.sql`
+	return Prisma.sql`
 		SELECT t.id, ${key} AS key FROM tracks t
 		WHERE ${visible} ${genre} ${match} ${after}
 		ORDER BY ${key} DESC, t.id DESC LIMIT ${take}`;
-	return { threshold, sql };
 }
 
-/** How many tracks (up to FUZZY_BELOW) match by words and prefixes: decides on typo tolerance. */
-export function wordMatchCountStatement(p: Pick<SearchParams, 'userId' | 'q' | 'genre'>) {
-	const genre = p.genre ? Prisma.sql`AND ${GENRE_FOLD} = chorus_fold(${p.genre})` : Prisma.empty;
-	return Prisma.sql`
-		SELECT count(*)::int AS n FROM (
-			SELECT 1 FROM tracks t
-			WHERE ${visibleSql(p.userId)} ${genre} AND ${FTS_VECTOR} @@ ${prefixTsquery(p.q)}
-			LIMIT ${FUZZY_BELOW}
-		) m`;
+/** Runs one statement of a search; `page`: the page query, which runs after searchSettings(). */
+export type SearchRunner = <T>(sql: Prisma.Sql, page: boolean) => Promise<T[]>;
+
+export interface SearchRow {
+	id: string;
+	key: number | Date;
+	fts_count?: number;
 }
 
 /**
- * Transaction-local settings for a search statement: its trigram threshold, and no parallel
- * workers (starting them costs more than these capped, index-driven queries gain from them).
+ * The statements of one search page; the server and the benchmark both run this. Words and
+ * prefixes first: a search they answer well (FUZZY_BELOW tracks or more) is one statement, or
+ * two for sorts other than relevance (which count the matches first, as their page query cannot).
+ * Otherwise the query's words get their typo shortlists, and the page is made again with the
+ * typos typos.ts accepts. 'auto' decides so on the first page; the cursor keeps the decision.
  */
-export const searchSettings = (threshold: number) =>
-	Prisma.sql`SELECT set_config('pg_trgm.word_similarity_threshold', ${String(threshold)}, true),
-		set_config('max_parallel_workers_per_gather', '0', true)`;
-const applySettings = (threshold: number) => getDb().$executeRaw(searchSettings(threshold));
+export async function searchRows(
+	run: SearchRunner,
+	p: SearchParams
+): Promise<{ rows: SearchRow[]; mode: 'exact' | 'fuzzy' }> {
+	const page = (mode: 'exact' | 'fuzzy', plan?: TypoPlan) =>
+		run<SearchRow>(searchStatement({ ...p, mode }, plan), true);
+	if (!p.q || p.mode === 'exact') return { rows: await page('exact'), mode: 'exact' };
+
+	let exact: SearchRow[] | undefined;
+	let words: (QueryWord & { n?: number })[];
+	if (p.mode === 'fuzzy') {
+		words = await run(queryWordsStatement(p, false), false);
+	} else if (p.sort === 'relevance') {
+		exact = await page('exact');
+		if ((exact[0]?.fts_count ?? 0) >= FUZZY_BELOW) return { rows: exact, mode: 'exact' };
+		words = await run(queryWordsStatement(p, false), false);
+	} else {
+		words = await run(queryWordsStatement(p, true), false);
+		if ((words[0]?.n ?? 0) >= FUZZY_BELOW) return { rows: await page('exact'), mode: 'exact' };
+	}
+	const plan = planTypos(words);
+	// Nothing typos could add: only short words (or none the full-text index knows).
+	if (!plan.fuzzy) return { rows: exact ?? (await page('exact')), mode: 'exact' };
+	return { rows: await page('fuzzy', plan), mode: 'fuzzy' };
+}
+
+/**
+ * Transaction-local settings for a search or suggest statement: no parallel workers (starting
+ * them costs more than these capped, index-driven queries gain from them) and, for suggestions,
+ * their trigram threshold.
+ */
+export const searchSettings = (threshold?: number) =>
+	threshold === undefined
+		? Prisma.sql`SELECT set_config('max_parallel_workers_per_gather', '0', true)`
+		: Prisma.sql`SELECT set_config('pg_trgm.word_similarity_threshold', ${String(threshold)}, true),
+			set_config('max_parallel_workers_per_gather', '0', true)`;
+const applySettings = (threshold?: number) => getDb().$executeRaw(searchSettings(threshold));
 
 /** A short fingerprint of what a cursor was made for, so it cannot be replayed on another search. */
 const searchFingerprint = (q: string, genre: string | undefined, sort: SearchSort) =>
@@ -282,15 +365,7 @@ const searchFingerprint = (q: string, genre: string | undefined, sort: SearchSor
 		.digest('base64url')
 		.slice(0, 12);
 
-export const searchPageSchema = z.object({
-	tracks: z.array(trackJsonSchema),
-	nextCursor: z.string().nullable()
-});
-
-export async function searchTracks(
-	userId: string,
-	query: SearchQuery
-): Promise<{ tracks: TrackJson[]; nextCursor: string | null }> {
+export async function searchTracks(userId: string, query: SearchQuery): Promise<TrackPage> {
 	const { q, genre, limit, cursor } = query;
 	const sort = effectiveSort(q, query.sort);
 	const h = searchFingerprint(q, genre, sort);
@@ -300,27 +375,19 @@ export async function searchTracks(
 	if (q && !hasWords(q)) return { tracks: [], nextCursor: null };
 
 	const db = getDb();
-	let mode: SearchParams['mode'] = cursor?.m ?? 'auto';
-	if (q && sort !== 'relevance' && mode === 'auto') {
-		// Other sorts cannot learn this from their own rows (relevance does, in one statement).
-		const [{ n }] = await db.$queryRaw<[{ n: number }]>(
-			wordMatchCountStatement({ userId, q, genre })
-		);
-		mode = n < FUZZY_BELOW ? 'fuzzy' : 'exact';
-	}
-	const stmt = searchStatement({
+	const run: SearchRunner = async <T>(sql: Prisma.Sql, page: boolean) =>
+		page
+			? (await db.$transaction([applySettings(), db.$queryRaw<T[]>(sql)]))[1]
+			: db.$queryRaw<T[]>(sql);
+	const { rows, mode } = await searchRows(run, {
 		userId,
 		q,
 		genre,
 		sort,
 		limit,
-		mode,
+		mode: cursor?.m ?? 'auto',
 		after: cursor ? { key: cursor.k, id: cursor.i } : undefined
 	});
-	const [, rows] = await db.$transaction([
-		applySettings(stmt.threshold),
-		db.$queryRaw<{ id: string; key: number | Date; fts_count?: number }[]>(stmt.sql)
-	]);
 
 	const page = rows.slice(0, limit);
 	const byId = new Map(
@@ -338,9 +405,7 @@ export async function searchTracks(
 	const last = page.at(-1);
 	let nextCursor: string | null = null;
 	if (rows.length > limit && last) {
-		const m =
-			mode !== 'auto' ? mode : (last.fts_count ?? FUZZY_BELOW) < FUZZY_BELOW ? 'fuzzy' : 'exact';
-		const base = { i: last.id, m, h } as const;
+		const base = { i: last.id, m: mode, h } as const;
 		nextCursor = encodeCursor(
 			sort === 'newest'
 				? { s: sort, k: new Date(last.key).toISOString(), ...base }

@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { ApiError } from '../api/errors.ts';
 import { audioKey, getStore } from '../blobs.ts';
 import { logger } from '../logger.ts';
+import { countStreamed } from '../metrics.ts';
 
 interface Streamable {
 	blobSha256: string;
@@ -83,5 +84,8 @@ export async function streamAudio(request: Request, track: Streamable): Promise<
 		logger('stream').error({ err, sha256: track.blobSha256 }, 'audio blob unreadable');
 		throw new ApiError(503, 'UNAVAILABLE', 'The audio is temporarily unavailable');
 	}
+	// Counted as the bytes leave the store, so an aborted transfer counts what was read of it.
+	// A second 'data' listener adds no flow of its own: toWeb's pauses hold both.
+	body.on('data', (chunk: Buffer) => countStreamed(chunk.length));
 	return new Response(Readable.toWeb(body) as unknown as BodyInit, { status, headers });
 }

@@ -3,37 +3,83 @@ import { Prisma, type Db } from '@chorus/db';
 import { trackUrls } from '@chorus/protocol';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { UNKNOWN_ARTIST } from '../../library/tags.ts';
 import { ApiError } from '../api/errors.ts';
+import { zodIssues } from '../api/http.ts';
 import { audioKey, coverKey, getStore } from '../blobs.ts';
 import { getDb } from '../db.ts';
 import { logger } from '../logger.ts';
 import { COVER_SIZES } from '../media/covers.ts';
 
+export { UNKNOWN_ARTIST };
+
 type TrackRow = Prisma.TrackGetPayload<object>;
 
 export const VISIBILITIES = ['private', 'unlisted', 'public'] as const;
 
-const optionalText = (max: number) =>
+export const TAG_MAX_CHARS = 300;
+export const GENRE_MAX_CHARS = 100;
+
+/**
+ * A tag as people type it: NFC, trimmed, runs of whitespace (tabs, pasted newlines) as one
+ * space. Other control characters are refused: they are invisible in lists and break exports.
+ */
+const tagText = (label: string, max: number) =>
 	z
 		.string()
-		.trim()
-		.max(max)
+		.overwrite((s) => s.normalize('NFC').replace(/\s+/gu, ' ').trim())
+		.refine((s) => !/\p{Cc}/u.test(s), `${label} must not contain control characters`)
+		.max(max, `${label} must be at most ${max} characters`);
+
+const requiredText = (label: string, max: number) =>
+	tagText(label, max).min(1, `${label} is required`).optional();
+
+/** Optional tags: an empty string clears them (null). */
+const optionalText = (label: string, max: number) =>
+	tagText(label, max)
 		.transform((s) => (s === '' ? null : s))
+		.nullable()
+		.optional();
+
+const tagNumber = (label: string) =>
+	z
+		.number(`${label} must be a number`)
+		.int(`${label} must be a whole number`)
+		.min(0, `${label} must be between 0 and 9999`)
+		.max(9999, `${label} must be between 0 and 9999`)
 		.nullable()
 		.optional();
 
 export const trackPatchInput = z
 	.strictObject({
-		title: z.string().trim().min(1, 'Title is required').max(300).optional(),
-		artist: z.string().trim().min(1, 'Artist is required').max(300).optional(),
-		album: optionalText(300),
-		albumArtist: optionalText(300),
-		genre: optionalText(100),
-		trackNo: z.number().int().min(0).max(9999).nullable().optional(),
-		year: z.number().int().min(0).max(9999).nullable().optional(),
+		title: requiredText('Title', TAG_MAX_CHARS),
+		artist: requiredText('Artist', TAG_MAX_CHARS),
+		album: optionalText('Album', TAG_MAX_CHARS),
+		albumArtist: optionalText('Album artist', TAG_MAX_CHARS),
+		genre: optionalText('Genre', GENRE_MAX_CHARS),
+		trackNo: tagNumber('Track number'),
+		year: tagNumber('Year'),
 		visibility: z.enum(VISIBILITIES).optional()
 	})
 	.refine((o) => Object.keys(o).length > 0, 'Send at least one field to change');
+export type TrackPatch = z.output<typeof trackPatchInput>;
+
+/**
+ * Checks an edit (JSON body or form): 422 with every issue for well-formed input whose values
+ * are not acceptable. The API route and the track page's form both come through here.
+ */
+export function parseTrackPatch(body: unknown): TrackPatch {
+	const parsed = trackPatchInput.safeParse(body);
+	if (parsed.success) return parsed.data;
+	const first = parsed.error.issues[0];
+	throw new ApiError(
+		422,
+		'VALIDATION',
+		first?.message ?? 'Invalid input',
+		{},
+		zodIssues(parsed.error)
+	);
+}
 
 export const trackJsonSchema = z.object({
 	id: z.uuid(),
@@ -169,6 +215,11 @@ export function findVisibleTrack(id: string, user: SessionUser): Promise<TrackRo
 	return visibleOr404(id, user, (id) => getDb().track.findUnique({ where: { id } }));
 }
 
+/** The track as JSON for this user, if they may see it; 404 otherwise. */
+export async function getTrack(id: string, user: SessionUser): Promise<TrackJson> {
+	return trackJsonFor(await findVisibleTrack(id, user), user.id);
+}
+
 const STREAM_COLUMNS = {
 	id: true,
 	ownerId: true,
@@ -200,11 +251,8 @@ export async function listMyTracks(user: SessionUser) {
 	return tracksJsonFor(rows, user.id);
 }
 
-export async function updateTrack(
-	id: string,
-	user: SessionUser,
-	input: z.output<typeof trackPatchInput>
-) {
+/** Edits tags or visibility (uploader only); albumId follows, search indexes are expressions. */
+export async function updateTrack(id: string, user: SessionUser, input: TrackPatch) {
 	const current = await findOwnTrack(id, user);
 	const next = { ...current, ...input };
 	const row = await getDb().track.update({

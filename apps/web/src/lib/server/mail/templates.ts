@@ -69,6 +69,19 @@ export const emailChangeRequested = (displayName: string, newEmail: string) =>
 		'If this was not you, change your password and sign out your other sessions now.'
 	]);
 
+export const recoveryCodeUsed = (displayName: string, left: number, link: string) =>
+	message(
+		'A recovery code was used to sign in to Chorus',
+		[
+			`Hi ${displayName},`,
+			'',
+			`Someone just signed in to your Chorus account with one of your two-factor recovery codes. ${left} ${left === 1 ? 'code is' : 'codes are'} left.`,
+			'If this was you and your authenticator app is gone, set two-factor up again on your new device, and make new recovery codes.',
+			'If this was not you, reset your password, sign out your other sessions and make new recovery codes right away.'
+		],
+		{ href: link, label: 'Review two-factor settings' }
+	);
+
 export const passwordChanged = (displayName: string) =>
 	message('Your Chorus password was changed', [
 		`Hi ${displayName},`,

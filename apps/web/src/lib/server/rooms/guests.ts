@@ -2,8 +2,9 @@ import { hashPassword, type SessionUser } from '@chorus/auth';
 import { isUniqueViolation } from '@chorus/db';
 import { emailSchema, passwordSchema, type PublicUser } from '@chorus/protocol';
 import { z } from 'zod';
+import { assertSignUpAllowed } from '../admin/settings.ts';
 import { ApiError } from '../api/errors.ts';
-import { toPublic } from '../auth/service.ts';
+import { assertStrongPassword, toPublic } from '../auth/service.ts';
 import { getDb } from '../db.ts';
 import { sendVerification } from '../email/verification.ts';
 
@@ -21,6 +22,8 @@ export async function claimGuest(
 	input: z.output<typeof claimInput>
 ): Promise<PublicUser> {
 	if (!user.isGuest) throw notGuest();
+	await assertSignUpAllowed('claim', input.email);
+	assertStrongPassword(input.password, { email: input.email, displayName: user.displayName });
 	const passwordHash = await hashPassword(input.password);
 	const db = getDb();
 	try {

@@ -3,12 +3,13 @@ import { Prisma } from '@chorus/db';
 import { displayNameSchema, type PublicUser, type RoomInfo } from '@chorus/protocol';
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { assertSignUpAllowed } from '../admin/settings.ts';
 import { ApiError } from '../api/errors.ts';
 import { toPublic, type AuthMeta } from '../auth/service.ts';
 import { getDb, getSessions } from '../db.ts';
 import { publicUrl } from '../env.ts';
 import { consume, getLimiters } from '../rate-limit.ts';
-import { requirePermission, toRoomInfo } from './rooms.ts';
+import { addListener, requirePermission, toRoomInfo } from './rooms.ts';
 
 export const INVITE_MIN_TTL_SEC = 60;
 export const INVITE_MAX_TTL_SEC = 30 * 24 * 3600;
@@ -240,12 +241,8 @@ export async function acceptInvite(
 				where: { roomId_userId: { roomId, userId: user.id } }
 			});
 			if (banned) throw new ApiError(403, 'FORBIDDEN', 'You cannot join this room');
-			// Inserting first makes a double click (two concurrent accepts) spend one use only:
-			// the second insert waits for the first and then does nothing.
-			const inserted = await tx.$executeRaw`
-				INSERT INTO room_members (room_id, user_id, role) VALUES (${roomId}::uuid, ${user.id}::uuid, 'listener')
-				ON CONFLICT DO NOTHING`;
-			if (inserted === 0) return roomId;
+			// Inserting first makes a double click (two concurrent accepts) spend one use only.
+			if (!(await addListener(tx, roomId, user.id))) return roomId;
 			if ((await spendUse(tx, tokenHash)) !== roomId) throw gone();
 			return roomId;
 		});
@@ -253,13 +250,14 @@ export async function acceptInvite(
 		return { room: toRoomInfo(room), user: toPublic(user) };
 	}
 
+	await assertSignUpAllowed('guest');
 	const { guest, roomId } = await db.$transaction(async (tx) => {
 		const roomId = await spendUse(tx, tokenHash);
 		if (!roomId) throw gone();
 		const guest = await tx.user.create({
 			data: { displayName: who.displayName, isGuest: true, email: null, passwordHash: null }
 		});
-		await tx.roomMember.create({ data: { roomId, userId: guest.id, role: 'listener' } });
+		await addListener(tx, roomId, guest.id);
 		return { guest, roomId };
 	});
 	const { token: sessionToken, session } = await getSessions().create(guest.id, meta);

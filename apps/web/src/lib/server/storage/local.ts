@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { copyFile, mkdir, open, rename, rm, stat, unlink } from 'node:fs/promises';
+import { copyFile, mkdir, open, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { BlobStore, ByteRange } from './types.ts';
@@ -156,6 +156,18 @@ export function createLocalStore(rootDir: string): BlobStore {
 				await unlink(pathOf(key));
 			} catch (err) {
 				if (!isMissing(err)) throw err;
+			}
+		},
+
+		// Writes and removes a file: a read-only mount, a full disk or a path that is not a
+		// directory all fail here, whoever the process runs as (root ignores mode bits).
+		async probe() {
+			await mkdir(rootDir, { recursive: true });
+			const file = join(rootDir, `.probe.${randomUUID()}.tmp`);
+			try {
+				await writeFile(file, 'ok');
+			} finally {
+				await rm(file, { force: true });
 			}
 		}
 	};

@@ -1,6 +1,7 @@
 import {
 	DeleteObjectCommand,
 	GetObjectCommand,
+	HeadBucketCommand,
 	HeadObjectCommand,
 	PutObjectCommand,
 	S3Client
@@ -161,6 +162,11 @@ export function createS3Store(opts: S3StoreOptions): BlobStore {
 			} catch (err) {
 				if (!isNotFound(err)) throw err;
 			}
+		},
+
+		// The bucket answers with these credentials (a missing bucket or a refused key is a 404/403).
+		async probe() {
+			await client.send(new HeadBucketCommand({ Bucket: bucket }));
 		}
 	};
 }

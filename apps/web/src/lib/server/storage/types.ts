@@ -32,4 +32,6 @@ export interface BlobStore {
 	localPath?(key: string): string;
 	/** Removes the object; removing a missing key is not an error. */
 	delete(key: string): Promise<void>;
+	/** Rejects unless the store can take writes now (readiness: local dir writable, bucket reachable). */
+	probe(): Promise<void>;
 }

@@ -3,6 +3,7 @@ import { ApiError } from '$lib/server/api/errors';
 import { listConnections, unlinkConnection } from '$lib/server/auth/oauth/service';
 import { PROVIDER_LABELS, type ProviderId } from '$lib/server/auth/oauth/providers';
 import type { Actions, PageServerLoad } from './$types';
+import { readForm } from '$lib/server/forms';
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	const linked = url.searchParams.get('linked');
@@ -15,7 +16,7 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 export const actions: Actions = {
 	unlink: async ({ request, locals }) => {
 		if (!locals.user) return fail(401, { message: 'Sign in first' });
-		const provider = String((await request.formData()).get('provider') ?? '');
+		const provider = String((await readForm(request)).get('provider') ?? '');
 		try {
 			await unlinkConnection(locals.user.id, provider);
 		} catch (err) {

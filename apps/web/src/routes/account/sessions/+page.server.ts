@@ -3,6 +3,7 @@ import { listSessions, revokeSession, revokeSessions } from '$lib/server/account
 import { ApiError } from '$lib/server/api/errors';
 import { clearSessionCookie } from '$lib/server/auth/cookies';
 import type { Actions, PageServerLoad } from './$types';
+import { readForm } from '$lib/server/forms';
 
 export const load: PageServerLoad = async ({ locals }) => ({
 	sessions: await listSessions(locals.user!.id, locals.session!.id)
@@ -16,7 +17,7 @@ function signedIn(locals: App.Locals) {
 export const actions: Actions = {
 	revoke: async ({ request, locals, cookies }) => {
 		const { user, session } = signedIn(locals);
-		const id = (await request.formData()).get('id');
+		const id = (await readForm(request)).get('id');
 		if (typeof id !== 'string' || !id) return fail(400, { message: 'Which session?' });
 		try {
 			await revokeSession(user.id, id);

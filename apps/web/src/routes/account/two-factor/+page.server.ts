@@ -11,11 +11,17 @@ import {
 	twoFactorStatus
 } from '$lib/server/auth/two-factor';
 import { formAction } from '$lib/server/forms';
+import { redirectParam } from '$lib/redirect';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ locals }) => {
+export const load: PageServerLoad = async ({ locals, url }) => {
 	if (!locals.user) redirect(303, '/login?redirectTo=/account/two-factor');
-	return { status: await twoFactorStatus(locals.user.id) };
+	return {
+		status: await twoFactorStatus(locals.user.id),
+		// Set by a sign-in that used a recovery code (see completeSignIn); `next` is where it was going.
+		recoveryCodeUsed: url.searchParams.has('recovery-code-used'),
+		next: redirectParam(url)
+	};
 };
 
 function signedIn(locals: RequestEvent['locals']) {

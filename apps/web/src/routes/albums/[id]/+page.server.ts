@@ -1,11 +1,8 @@
-import { apiGet, requireSignIn } from '$lib/library/api.server';
-import type { AlbumDetail, Track } from '$lib/library/types';
+import { getAlbum } from '$lib/server/library/browse';
+import { orPageError, requireSignIn } from '$lib/server/pages';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
-	requireSignIn(event);
-	return apiGet<{ album: AlbumDetail; tracks: Track[] }>(
-		event,
-		`/api/v1/albums/${encodeURIComponent(event.params.id)}`
-	);
+	const user = requireSignIn(event);
+	return orPageError(event, () => getAlbum(event.params.id, user.id));
 };

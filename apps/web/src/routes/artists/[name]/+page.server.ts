@@ -1,12 +1,8 @@
-import { apiGet, requireSignIn } from '$lib/library/api.server';
-import type { AlbumSummary, Track } from '$lib/library/types';
+import { getArtist } from '$lib/server/library/browse';
+import { orPageError, requireSignIn } from '$lib/server/pages';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
-	requireSignIn(event);
-	return apiGet<{
-		artist: { name: string; trackCount: number };
-		albums: AlbumSummary[];
-		tracks: Track[];
-	}>(event, `/api/v1/artists/${encodeURIComponent(event.params.name)}`);
+	const user = requireSignIn(event);
+	return orPageError(event, () => getArtist(event.params.name, user.id));
 };

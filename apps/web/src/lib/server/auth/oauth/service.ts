@@ -2,6 +2,8 @@ import { seal, unsealString } from '@chorus/auth';
 import { isUniqueViolation } from '@chorus/db';
 import { DISPLAY_NAME_MAX_LENGTH } from '@chorus/protocol';
 import type { OAuth2Tokens } from 'arctic';
+import { grantFirstAdmin } from '../../admin/roles.ts';
+import { assertSignUpAllowed } from '../../admin/settings.ts';
 import { ApiError } from '../../api/errors.ts';
 import { getDb } from '../../db.ts';
 import { getEnv } from '../../env.ts';
@@ -65,17 +67,21 @@ export async function signInWithIdentity(provider: OAuthProvider, profile: Provi
 		throw emailTaken(provider.label);
 	}
 	const useEmail = email && profile.emailVerified ? email : null;
+	await assertSignUpAllowed('account', useEmail);
 	try {
-		return await db.user.create({
-			data: {
-				displayName: displayNameFrom(profile),
-				email: useEmail,
-				emailVerifiedAt: useEmail ? new Date() : null,
-				passwordHash: null,
-				oauthIdentities: {
-					create: { provider: provider.id, providerUserId: profile.id, email }
+		return await db.$transaction(async (tx) => {
+			const user = await tx.user.create({
+				data: {
+					displayName: displayNameFrom(profile),
+					email: useEmail,
+					emailVerifiedAt: useEmail ? new Date() : null,
+					passwordHash: null,
+					oauthIdentities: {
+						create: { provider: provider.id, providerUserId: profile.id, email }
+					}
 				}
-			}
+			});
+			return (await grantFirstAdmin(tx, user.id)) ? { ...user, isAdmin: true } : user;
 		});
 	} catch (err) {
 		if (!isUniqueViolation(err)) throw err;

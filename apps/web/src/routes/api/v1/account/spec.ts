@@ -13,6 +13,7 @@ export const routes = defineRoutes({
 		200: { description: 'Claimed', schema: z.object({ user: publicUserSchema }) },
 		400: { description: 'Invalid input' },
 		401: { description: 'Not signed in' },
-		409: { description: 'Not a guest account (CONFLICT), or email taken (EMAIL_TAKEN)' }
+		409: { description: 'Not a guest account (CONFLICT), or email taken (EMAIL_TAKEN)' },
+		422: { description: 'WEAK_PASSWORD: a common, breached-like or account-derived password' }
 	}
 });

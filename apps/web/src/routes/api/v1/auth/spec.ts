@@ -16,6 +16,7 @@ export const routes = defineRoutes(
 			201: { description: 'Account created', schema: userBody },
 			400: { description: 'Invalid input' },
 			409: { description: 'Email already registered' },
+			422: { description: 'WEAK_PASSWORD: a common, breached-like or account-derived password' },
 			415: { description: 'Body is not JSON' },
 			429: { description: 'Too many sign-ups from this address' }
 		}

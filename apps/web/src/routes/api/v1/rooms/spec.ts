@@ -5,6 +5,7 @@ import {
 	createInviteInput,
 	inviteSummarySchema
 } from '$lib/server/rooms/invites';
+import { ROOM_TRACKS_MAX_LIMIT, roomTracksSchema } from '$lib/server/rooms/room-tracks';
 import {
 	createRoomInput,
 	myRoomSchema,
@@ -46,6 +47,18 @@ export const routes = defineRoutes(
 		auth: true,
 		responses: {
 			200: { description: 'Room', schema: roomForMemberSchema },
+			401: { description: 'Not signed in' },
+			404: notMember
+		}
+	},
+	{
+		method: 'GET',
+		path: `${one}/tracks`,
+		summary: `Tracks this room already had in its queue (now or before) that you may queue again, filtered by title, artist or album (query: q 0..200 chars; limit 1..${ROOM_TRACKS_MAX_LIMIT}, default 20). What guests add from when the room does not let them search the library.`,
+		auth: true,
+		responses: {
+			200: { description: 'Tracks', schema: roomTracksSchema },
+			400: { description: 'Malformed q or limit' },
 			401: { description: 'Not signed in' },
 			404: notMember
 		}

@@ -1,6 +1,6 @@
 import { json } from '@sveltejs/kit';
-import { endpoint, methodNotAllowed, requireUser } from '$lib/server/api/http';
-import { readQuery, searchQuery, searchTracks } from '$lib/server/library/search';
+import { endpoint, methodNotAllowed, readQuery, requireUser } from '$lib/server/api/http';
+import { searchQuery, searchTracks } from '$lib/server/library/search';
 
 export const GET = endpoint(async (event) => {
 	const { user } = requireUser(event);

@@ -1,5 +1,5 @@
 import { defineRoutes } from '$lib/server/api/route-spec';
-import { searchPageSchema } from '$lib/server/library/search';
+import { trackPageSchema } from '$lib/server/library/paging';
 
 export const routes = defineRoutes({
 	method: 'GET',
@@ -10,7 +10,7 @@ export const routes = defineRoutes({
 		'with q and newest without; cursor from the last page; limit 1..100, default 30)',
 	auth: true,
 	responses: {
-		200: { description: 'One page', schema: searchPageSchema },
+		200: { description: 'One page', schema: trackPageSchema },
 		400: { description: 'Malformed q, genre, sort, cursor or limit' },
 		401: { description: 'Not signed in' }
 	}

@@ -18,7 +18,8 @@ export const routes = defineRoutes(
 			400: { description: 'No "file" field, empty or malformed multipart' },
 			401: { description: 'Not signed in' },
 			413: {
-				description: 'PAYLOAD_TOO_LARGE (UPLOAD_MAX_BYTES) or QUOTA_EXCEEDED (USER_QUOTA_BYTES)'
+				description:
+					'PAYLOAD_TOO_LARGE (UPLOAD_MAX_BYTES) or QUOTA_EXCEEDED (the user quota an admin set, else USER_QUOTA_BYTES)'
 			},
 			415: { description: 'Not a supported audio format (decided by the bytes)' },
 			422: { description: 'Claims a format but cannot be parsed or decoded' }
@@ -47,14 +48,17 @@ export const routes = defineRoutes(
 	{
 		method: 'PATCH',
 		path: trackPath,
-		summary: 'Edit metadata or visibility (uploader only)',
+		summary:
+			'Edit tags (title, artist, album, album artist, genre, year, track no.) or visibility (uploader only); text is trimmed, "" clears an optional tag',
 		auth: true,
 		body: trackPatchInput,
 		responses: {
 			200: { description: 'Updated', schema: trackJsonSchema },
-			400: { description: 'Invalid input' },
-			403: { description: 'Not the uploader' },
-			404: { description: 'Missing or not visible' }
+			400: { description: 'The body is not valid JSON' },
+			403: { description: 'Not the uploader (of a track you may see)' },
+			404: { description: 'Missing or not visible' },
+			415: { description: 'Not application/json' },
+			422: { description: 'Unknown fields, nothing to change, or values out of range (issues)' }
 		}
 	},
 	{
@@ -99,8 +103,11 @@ export const routes = defineRoutes(
 		auth: true,
 		responses: {
 			200: { description: 'Updated', schema: trackJsonSchema },
-			413: { description: 'Too many bytes or pixels' },
-			415: { description: 'Not JPEG, PNG or WebP' }
+			400: { description: 'Empty body' },
+			403: { description: 'Not the uploader (of a track you may see)' },
+			404: { description: 'Missing or not visible' },
+			413: { description: 'More than 15 MB, or too many pixels' },
+			415: { description: 'Not JPEG, PNG or WebP (decided by the bytes)' }
 		}
 	}
 );

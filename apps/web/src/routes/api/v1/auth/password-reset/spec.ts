@@ -42,8 +42,9 @@ export const routes = defineRoutes(
 			204: { description: 'Password changed; sign in with it' },
 			400: {
 				description:
-					'INVALID_TOKEN, VALIDATION (weak password), TWO_FACTOR_REQUIRED or INVALID_CODE (2FA accounts)'
+					'INVALID_TOKEN, VALIDATION (too short or long), TWO_FACTOR_REQUIRED or INVALID_CODE (2FA accounts)'
 			},
+			422: { description: 'WEAK_PASSWORD: a common, breached-like or account-derived password' },
 			429: { description: 'Too many wrong second-factor codes' }
 		}
 	}

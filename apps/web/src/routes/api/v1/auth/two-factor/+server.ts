@@ -9,12 +9,15 @@ export const POST = endpoint(async ({ request, cookies, locals, getClientAddress
 	const pending = locals.pendingTwoFactor;
 	if (!pending) throw new ApiError(401, 'UNAUTHENTICATED', 'Sign in with your password first');
 	const input = await readJson(request, secondFactorInput);
-	const { user, token, session } = await completeSignIn(pending, input, {
+	const signedIn = await completeSignIn(pending, input, {
 		ip: getClientAddress(),
 		userAgent: request.headers.get('user-agent')
 	});
-	setSessionCookie(cookies, token, session.expiresAt);
-	return json({ user });
+	setSessionCookie(cookies, signedIn.token, signedIn.session.expiresAt);
+	if (!signedIn.recoveryCodeUsed) return json({ user: signedIn.user });
+	// Clients should send the person to review 2FA, as the sign-in form does.
+	const { user, recoveryCodesLeft } = signedIn;
+	return json({ user, recoveryCodeUsed: true, recoveryCodesLeft });
 });
 
 export const fallback = methodNotAllowed;

@@ -11,7 +11,15 @@ export const routes = defineRoutes({
 	auth: false,
 	body: secondFactorInput,
 	responses: {
-		200: { description: 'Signed in', schema: z.object({ user: publicUserSchema }) },
+		200: {
+			description:
+				'Signed in. With a recovery code, also recoveryCodeUsed and how many are left: show the person their 2FA settings',
+			schema: z.object({
+				user: publicUserSchema,
+				recoveryCodeUsed: z.literal(true).optional(),
+				recoveryCodesLeft: z.number().int().min(0).optional()
+			})
+		},
 		400: { description: 'Wrong or missing code (INVALID_CODE, TWO_FACTOR_REQUIRED)' },
 		401: { description: 'No pending sign-in (sign in with the password first)' },
 		429: { description: 'Too many wrong codes' }

@@ -1,6 +1,6 @@
 import { json } from '@sveltejs/kit';
-import { endpoint, methodNotAllowed, requireUser } from '$lib/server/api/http';
-import { listLikes, pageQuery, readQuery } from '$lib/server/library/likes';
+import { endpoint, methodNotAllowed, readQuery, requireUser } from '$lib/server/api/http';
+import { listLikes, pageQuery } from '$lib/server/library/likes';
 
 export const GET = endpoint(async (event) => {
 	const { user } = requireUser(event);

@@ -1,6 +1,5 @@
-import { z } from 'zod';
 import { defineRoutes } from '$lib/server/api/route-spec';
-import { trackJsonSchema } from '$lib/server/library/tracks';
+import { trackPageSchema } from '$lib/server/library/paging';
 
 export const routes = defineRoutes({
 	method: 'GET',
@@ -9,10 +8,7 @@ export const routes = defineRoutes({
 		'Your liked songs, most recent like first (query: cursor from the last page, limit 1..100)',
 	auth: true,
 	responses: {
-		200: {
-			description: 'One page',
-			schema: z.object({ tracks: z.array(trackJsonSchema), nextCursor: z.string().nullable() })
-		},
+		200: { description: 'One page', schema: trackPageSchema },
 		400: { description: 'Malformed cursor or limit' },
 		401: { description: 'Not signed in' }
 	}

@@ -12,6 +12,7 @@ export const routes = defineRoutes({
 		400: { description: 'Invalid input or wrong current password' },
 		401: { description: 'Not signed in' },
 		409: { description: 'The account has no password' },
+		422: { description: 'WEAK_PASSWORD: a common, breached-like or account-derived password' },
 		429: { description: 'Too many wrong passwords' }
 	}
 });

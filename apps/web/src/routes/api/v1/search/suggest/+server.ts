@@ -1,6 +1,6 @@
 import { json } from '@sveltejs/kit';
-import { endpoint, methodNotAllowed, requireUser } from '$lib/server/api/http';
-import { readQuery, suggest, suggestQuery } from '$lib/server/library/search';
+import { endpoint, methodNotAllowed, readQuery, requireUser } from '$lib/server/api/http';
+import { suggest, suggestQuery } from '$lib/server/library/search';
 
 export const GET = endpoint(async (event) => {
 	const { user } = requireUser(event);

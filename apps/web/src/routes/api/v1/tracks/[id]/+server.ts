@@ -1,21 +1,17 @@
 import { json } from '@sveltejs/kit';
+import { z } from 'zod';
 import { endpoint, methodNotAllowed, readJson, requireUser } from '$lib/server/api/http';
-import {
-	deleteTrack,
-	findVisibleTrack,
-	trackJsonFor,
-	trackPatchInput,
-	updateTrack
-} from '$lib/server/library/tracks';
+import { deleteTrack, getTrack, parseTrackPatch, updateTrack } from '$lib/server/library/tracks';
 
 export const GET = endpoint(async (event) => {
 	const { user } = requireUser(event);
-	return json(await trackJsonFor(await findVisibleTrack(event.params.id!, user), user.id));
+	return json(await getTrack(event.params.id!, user));
 });
 
 export const PATCH = endpoint(async (event) => {
 	const { user } = requireUser(event);
-	const input = await readJson(event.request, trackPatchInput);
+	// 415/400 for a body that is not JSON; 422 for JSON with values we cannot accept.
+	const input = parseTrackPatch(await readJson(event.request, z.unknown()));
 	return json(await updateTrack(event.params.id!, user, input));
 });
 

@@ -3,13 +3,11 @@ import { Readable } from 'node:stream';
 import { ApiError } from '$lib/server/api/errors';
 import { endpoint, methodNotAllowed, readBody, requireUser } from '$lib/server/api/http';
 import { coverKey, getStore } from '$lib/server/blobs';
-import { getDb } from '$lib/server/db';
+import { MAX_COVER_BYTES, replaceCover } from '$lib/server/library/covers';
+import { findVisibleTrack } from '$lib/server/library/tracks';
 import { logger } from '$lib/server/logger';
-import { COVER_SIZES, placeholderCover, probeImage } from '$lib/server/media/covers';
-import { storeCoverImage } from '$lib/server/library/covers';
-import { deleteCoverIfUnused, findVisibleTrack, trackJsonFor } from '$lib/server/library/tracks';
+import { COVER_SIZES, placeholderCover } from '$lib/server/media/covers';
 
-const MAX_COVER_BYTES = 15 * 1024 * 1024;
 type CoverSize = keyof typeof COVER_SIZES;
 const isSize = (s: string | null): s is CoverSize => !!s && s in COVER_SIZES;
 
@@ -46,37 +44,10 @@ export const GET = endpoint(async (event) => {
 /** Replaces the cover with an uploaded JPEG, PNG or WebP image sent as the raw body. */
 export const PUT = endpoint(async (event) => {
 	const { user } = requireUser(event);
-	const track = await findVisibleTrack(event.params.id!, user);
-	if (track.ownerId !== user.id)
-		throw new ApiError(403, 'FORBIDDEN', 'Only the uploader can change the cover');
-	const image = await readBody(event.request, MAX_COVER_BYTES);
-	if (image.length === 0) {
-		throw new ApiError(
-			400,
-			'VALIDATION',
-			'Send the image as the request body, with its Content-Type'
-		);
-	}
-	try {
-		await probeImage(image);
-	} catch (err) {
-		const code = (err as { code?: string }).code;
-		if (code === 'IMAGE_TOO_LARGE')
-			throw new ApiError(413, 'PAYLOAD_TOO_LARGE', 'The image has too many pixels');
-		throw new ApiError(
-			415,
-			'UNSUPPORTED_MEDIA_TYPE',
-			'The cover must be a JPEG, PNG or WebP image'
-		);
-	}
-	const sha256 = await storeCoverImage(image);
-	const updated = await getDb().track.update({
-		where: { id: track.id },
-		data: { coverSha256: sha256 }
-	});
-	if (track.coverSha256 && track.coverSha256 !== sha256)
-		await deleteCoverIfUnused(getDb(), track.coverSha256);
-	return json(await trackJsonFor(updated, user.id));
+	const track = await replaceCover(event.params.id!, user, () =>
+		readBody(event.request, MAX_COVER_BYTES)
+	);
+	return json(track);
 });
 
 export const fallback = methodNotAllowed;
