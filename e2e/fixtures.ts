@@ -20,6 +20,7 @@ import { RegisterPage } from './pages/register.page.ts';
 import { SearchPage } from './pages/search.page.ts';
 import { TrackPage } from './pages/track.page.ts';
 import { UploadPage } from './pages/upload.page.ts';
+import { ORIGIN } from './target.ts';
 
 export interface Credentials {
 	email: string;
@@ -31,9 +32,7 @@ export interface Credentials {
  * Headers for API calls made with Playwright's request contexts. Browsers send Origin on every
  * POST and the web app refuses mutations without it (CSRF); an APIRequestContext sends none.
  */
-export const SAME_ORIGIN = {
-	origin: `http://localhost:${Number(process.env.E2E_WEB_PORT ?? 4173)}`
-} as const;
+export const SAME_ORIGIN = { origin: ORIGIN } as const;
 
 /** A user nobody has registered yet: unique per call, so tests never collide (or retry into 409s). */
 export function newCredentials(): Credentials {

@@ -1,12 +1,12 @@
 import { chromium, defineConfig, devices } from '@playwright/test';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { BASE_URL, MAILBOX_PORT, REMOTE } from './target.ts';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const webPort = Number(process.env.E2E_WEB_PORT ?? 4173);
 const realtimePort = Number(process.env.E2E_REALTIME_PORT ?? 4174);
-// localhost, not 127.0.0.1: the session cookie is Secure, which Chromium allows on http://localhost.
-const baseURL = `http://localhost:${webPort}`;
+const baseURL = BASE_URL;
 
 /** Playwright's own Chromium when installed (`playwright install chromium`), else the system one. */
 function browserLaunchOptions() {
@@ -33,7 +33,13 @@ export default defineConfig({
 	fullyParallel: true,
 	forbidOnly: !!process.env.CI,
 	retries: process.env.CI ? 1 : 0,
-	reporter: [['list'], ['html', { open: 'never', outputFolder: `${here}playwright-report` }]],
+	// Traces, screenshots and the HTML report are kept for failures; JUnit for CI dashboards.
+	reporter: [
+		['list'],
+		['html', { open: 'never', outputFolder: `${here}playwright-report` }],
+		['junit', { outputFile: `${here}test-results/junit.xml` }]
+	],
+	globalSetup: './global-setup.ts',
 	use: {
 		baseURL,
 		trace: 'retain-on-failure',
@@ -45,19 +51,26 @@ export default defineConfig({
 			use: { ...devices['Desktop Chrome'], launchOptions: browserLaunchOptions() }
 		}
 	],
-	webServer: {
-		// node --import tsx (not the tsx CLI) keeps serve.ts a single process, so it gets the signal
-		// itself and can stop the servers and drop its database before exiting.
-		command: 'node --import tsx serve.ts',
-		cwd: here,
-		url: `${baseURL}/api/v1/health`,
-		env: { E2E_WEB_PORT: String(webPort), E2E_REALTIME_PORT: String(realtimePort) },
-		reuseExistingServer: false,
-		timeout: 120_000,
-		stdout: 'pipe',
-		stderr: 'pipe',
-		// Without this Playwright SIGKILLs the process group and the test database is never dropped.
-		// The web app can take ~5 s to stop (serve.ts then SIGKILLs it), so leave room for that.
-		gracefulShutdown: { signal: 'SIGTERM', timeout: 20_000 }
-	}
+	// Against BASE_URL the deployment is already running: nothing is started here.
+	webServer: REMOTE
+		? undefined
+		: {
+				// node --import tsx (not the tsx CLI) keeps serve.ts a single process, so it gets the signal
+				// itself and can stop the servers and drop its database before exiting.
+				command: 'node --import tsx serve.ts',
+				cwd: here,
+				url: `${baseURL}/api/v1/health`,
+				env: {
+					E2E_WEB_PORT: String(webPort),
+					E2E_REALTIME_PORT: String(realtimePort),
+					E2E_MAILBOX_PORT: String(MAILBOX_PORT)
+				},
+				reuseExistingServer: false,
+				timeout: 120_000,
+				stdout: 'pipe',
+				stderr: 'pipe',
+				// Without this Playwright SIGKILLs the process group and the test database is never dropped.
+				// The web app can take ~5 s to stop (serve.ts then SIGKILLs it), so leave room for that.
+				gracefulShutdown: { signal: 'SIGTERM', timeout: 20_000 }
+			}
 });

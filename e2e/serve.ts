@@ -10,20 +10,24 @@
 //   E2E_RATE_LIMIT_PER_IP (default 1000) register/login/invite/email limits per client address: every test
 //                      comes from 127.0.0.1, and these suites do not test the limits
 //   E2E_ROOM_IDLE_PAUSE_SEC (default 8) a playing room nobody listens to pauses after this long
-// Mail goes to a real SMTP server on loopback that spools it into e2e/.runtime/mail (e2e/mail.ts).
+//   E2E_MAILBOX_PORT   (default web port + 2) the mail catcher's Mailpit-compatible HTTP API
+// Mail goes to a real SMTP server on loopback (tests/mail-catcher.ts) that specs read over HTTP
+// (e2e/mail.ts), as they read a staging deployment's Mailpit.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { dbmate } from '../scripts/lib/migrate.ts';
 import { testDatabase, type Database } from '../scripts/lib/postgres.ts';
 import { startMailCatcher } from '../tests/mail-catcher.ts';
 import { startRealtime, startWeb, type StartedProcess } from '../tests/servers.ts';
 import { E2E_DATABASE_URL_FILE } from './db.ts';
-import { E2E_MAIL_DIR } from './mail.ts';
 
 const webPort = Number(process.env.E2E_WEB_PORT ?? 4173);
 const realtimePort = Number(process.env.E2E_REALTIME_PORT ?? 4174);
+const mailboxPort = Number(process.env.E2E_MAILBOX_PORT ?? webPort + 2);
+const mailDir = fileURLToPath(new URL('./.runtime/mail', import.meta.url));
 const host = process.env.E2E_HOST ?? '127.0.0.1';
 const webOrigin = `http://localhost:${webPort}`;
 const realtimeOrigin = `http://localhost:${realtimePort}`;
@@ -59,6 +63,7 @@ function assertPortFree(port: number, what: string) {
 async function start() {
 	await assertPortFree(webPort, 'web');
 	await assertPortFree(realtimePort, 'realtime');
+	await assertPortFree(mailboxPort, 'mailbox');
 	db = await testDatabase('e2e');
 	if (stopping) return;
 	await dbmate(db.url, ['up'], true);
@@ -67,8 +72,8 @@ async function start() {
 	mkdirSync(dirname(E2E_DATABASE_URL_FILE), { recursive: true });
 	writeFileSync(E2E_DATABASE_URL_FILE, db.url);
 	// Last run's messages would otherwise be found by this run's specs.
-	rmSync(E2E_MAIL_DIR, { recursive: true, force: true });
-	mail = await startMailCatcher(E2E_MAIL_DIR);
+	rmSync(mailDir, { recursive: true, force: true });
+	mail = await startMailCatcher(mailDir, { httpPort: mailboxPort });
 	if (stopping) return;
 	realtime = await startRealtime({
 		PORT: String(realtimePort),
@@ -146,7 +151,7 @@ startup.then(
 	() => {
 		if (stopping) return;
 		log(
-			`ready: web ${webOrigin} · realtime ${realtimeOrigin} · database ${new URL(db!.url).pathname.slice(1)}`
+			`ready: web ${webOrigin} · realtime ${realtimeOrigin} · mailbox ${mail!.httpUrl} · database ${new URL(db!.url).pathname.slice(1)}`
 		);
 		// A server dying mid-run should fail the run loudly, not time tests out one by one.
 		for (const [name, proc] of [

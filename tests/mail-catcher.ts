@@ -1,9 +1,12 @@
 // A real SMTP server for tests (npm smtp-server): every message it receives is parsed and
 // written as JSON into a spool folder, so test processes other than the one that started it
-// (vitest workers, Playwright specs) can read what the app sent.
+// (vitest workers) can read what the app sent. With `httpPort` it also answers the read side of
+// Mailpit's HTTP API, the one mailbox interface the e2e suite uses (so it runs unchanged against
+// a staging deployment whose mail goes to a real Mailpit).
 import { simpleParser } from 'mailparser';
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
 
@@ -16,9 +19,13 @@ export interface CaughtMail {
 	receivedAt: number;
 }
 
+/** A caught mail as read back: its id is the spool file's name without `.json`. */
+export type SpooledMail = CaughtMail & { id: string };
+
 export async function startMailCatcher(
-	dir: string
-): Promise<{ url: string; stop(): Promise<void> }> {
+	dir: string,
+	opts: { httpPort?: number; httpHost?: string } = {}
+): Promise<{ url: string; httpUrl?: string; stop(): Promise<void> }> {
 	await mkdir(dir, { recursive: true });
 	const server = new SMTPServer({
 		// Plain SMTP on loopback: no STARTTLS certificate to trust, no credentials.
@@ -51,16 +58,90 @@ export async function startMailCatcher(
 	});
 	const address = server.server.address();
 	const port = typeof address === 'object' && address ? address.port : 0;
+	const http = opts.httpPort === undefined ? undefined : await mailpitApi(dir, opts);
+	const close = (s: { close(cb: () => void): unknown }) =>
+		new Promise<void>((resolve) => s.close(() => resolve()));
 	return {
 		url: `smtp://127.0.0.1:${port}`,
-		stop: () => new Promise<void>((resolve) => server.close(() => resolve()))
+		httpUrl: http?.url,
+		stop: async () => {
+			await Promise.all([close(server), http ? close(http.server) : undefined]);
+		}
 	};
 }
 
-export async function readMail(dir: string): Promise<CaughtMail[]> {
+const address = (a: string) => ({ Name: '', Address: a });
+
+function summary(m: SpooledMail) {
+	return {
+		ID: m.id,
+		From: address(m.from),
+		To: m.to.map(address),
+		Subject: m.subject,
+		Created: new Date(m.receivedAt).toISOString(),
+		Snippet: m.text.slice(0, 250)
+	};
+}
+
+/**
+ * The subset of Mailpit's API (https://mailpit.axllent.org/docs/api-v1/) that e2e/mail.ts reads:
+ * GET /api/v1/messages, GET /api/v1/search?query=to:<address>, GET /api/v1/message/<ID>.
+ */
+async function mailpitApi(
+	dir: string,
+	opts: { httpPort?: number; httpHost?: string }
+): Promise<{ url: string; server: Server }> {
+	const server = createServer((req, res) => {
+		const url = new URL(req.url ?? '/', 'http://mailbox');
+		const send = (status: number, body: unknown) => {
+			res.writeHead(status, { 'content-type': 'application/json' });
+			res.end(JSON.stringify(body));
+		};
+		void (async () => {
+			if (req.method !== 'GET') return send(405, { error: 'GET only' });
+			const mails = (await readMail(dir)).reverse();
+			const byId = url.pathname.match(/^\/api\/v1\/message\/([\w.-]+)$/);
+			if (byId) {
+				const m = mails.find((x) => x.id === byId[1]);
+				if (!m) return send(404, { error: 'message not found' });
+				return send(200, {
+					...summary(m),
+					Date: new Date(m.receivedAt).toISOString(),
+					Text: m.text,
+					HTML: m.html
+				});
+			}
+			let found = mails;
+			if (url.pathname === '/api/v1/search') {
+				// Only the `to:` term of Mailpit's query syntax, which is all the suite searches by.
+				const to = url.searchParams.get('query')?.match(/^to:"?([^"\s]+)"?$/)?.[1];
+				if (!to) return send(400, { error: 'only to:<address> queries are supported' });
+				found = mails.filter((m) => m.to.includes(to.toLowerCase()));
+			} else if (url.pathname !== '/api/v1/messages') return send(404, { error: 'not found' });
+			const limit = Number(url.searchParams.get('limit') ?? 50);
+			send(200, {
+				total: mails.length,
+				messages_count: found.length,
+				messages: found.slice(0, limit).map(summary)
+			});
+		})().catch((err: Error) => send(500, { error: err.message }));
+	});
+	const host = opts.httpHost ?? '127.0.0.1';
+	await new Promise<void>((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(opts.httpPort, host, () => resolve());
+	});
+	const a = server.address();
+	return { url: `http://${host}:${typeof a === 'object' && a ? a.port : 0}`, server };
+}
+
+export async function readMail(dir: string): Promise<SpooledMail[]> {
 	const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => n.endsWith('.json'));
 	const mails = await Promise.all(
-		names.map(async (n) => JSON.parse(await readFile(join(dir, n), 'utf8')) as CaughtMail)
+		names.map(async (n) => ({
+			...(JSON.parse(await readFile(join(dir, n), 'utf8')) as CaughtMail),
+			id: n.slice(0, -'.json'.length)
+		}))
 	);
 	return mails.sort((a, b) => a.receivedAt - b.receivedAt);
 }

@@ -3,8 +3,7 @@ import { expect, type APIRequestContext, type BrowserContext, type Page } from '
 import { randomBytes } from 'node:crypto';
 import { io, type Socket } from 'socket.io-client';
 import { SAME_ORIGIN } from '../fixtures.ts';
-
-const realtimePort = Number(process.env.E2E_REALTIME_PORT ?? 4174);
+import { REALTIME_URL } from '../target.ts';
 
 /** What `globalThis.__chorusRoomPlayer.sample()` returns (apps/web RoomPlayer). */
 export interface PlayerSample {
@@ -147,11 +146,11 @@ export class RoomRemote {
 		return remote;
 	}
 
-	/** The remote of the user signed in on `page` (its session cookie), on the e2e realtime service. */
+	/** The remote of the user signed in on `page` (its session cookie), on the realtime service under test. */
 	static async forPage(page: Page, baseURL: string, roomId: string): Promise<RoomRemote> {
 		const cookies = await page.context().cookies();
 		return RoomRemote.connect({
-			realtimeUrl: `http://127.0.0.1:${realtimePort}`,
+			realtimeUrl: REALTIME_URL,
 			origin: new URL(baseURL).origin,
 			cookie: cookies.map((c) => `${c.name}=${c.value}`).join('; '),
 			roomId

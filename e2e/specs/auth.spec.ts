@@ -11,71 +11,67 @@ async function expectConnected(shell: AppShell) {
 	await expect(shell.clockRtt).toHaveText(MILLISECONDS);
 }
 
-test.describe('authentication', () => {
-	test('register, get connected, sign out, sign back in and see the account', async ({
-		page,
-		credentials,
-		registerPage,
-		loginPage,
-		appShell,
-		accountPage
-	}) => {
-		await registerPage.goto();
-		await registerPage.register(credentials);
+test.describe('authentication', { tag: '@auth' }, () => {
+	test(
+		'register, get connected, sign out, sign back in and see the account',
+		{ tag: '@smoke' },
+		async ({ page, credentials, registerPage, loginPage, appShell, accountPage }) => {
+			await registerPage.goto();
+			await registerPage.register(credentials);
 
-		await expect(page).toHaveURL('/');
-		await expect(
-			page.getByRole('heading', { name: `Welcome, ${credentials.displayName}` })
-		).toBeVisible();
-		await expect(appShell.accountLink(credentials.displayName)).toBeVisible();
-		await expectConnected(appShell);
-		// The connection figures are a closed "Sync details" disclosure, not a panel in the way.
-		const details = page.getByTestId('home-sync-details');
-		await expect(details.getByTestId('home-status')).toBeHidden();
-		await details.getByText('Sync details').click();
-		await expect(details.getByTestId('home-status')).toHaveText('connected');
-		// For a human look at the signed-in home page: E2E_HOME_SCREENSHOT=/tmp/chorus-home.png
-		if (process.env.E2E_HOME_SCREENSHOT)
-			await page.screenshot({ path: process.env.E2E_HOME_SCREENSHOT });
+			await expect(page).toHaveURL('/');
+			await expect(
+				page.getByRole('heading', { name: `Welcome, ${credentials.displayName}` })
+			).toBeVisible();
+			await expect(appShell.accountLink(credentials.displayName)).toBeVisible();
+			await expectConnected(appShell);
+			// The connection figures are a closed "Sync details" disclosure, not a panel in the way.
+			const details = page.getByTestId('home-sync-details');
+			await expect(details.getByTestId('home-status')).toBeHidden();
+			await details.getByText('Sync details').click();
+			await expect(details.getByTestId('home-status')).toHaveText('connected');
+			// For a human look at the signed-in home page: E2E_HOME_SCREENSHOT=/tmp/chorus-home.png
+			if (process.env.E2E_HOME_SCREENSHOT)
+				await page.screenshot({ path: process.env.E2E_HOME_SCREENSHOT });
 
-		await appShell.signOut();
-		await expect(page).toHaveURL('/login');
-		await expect(loginPage.heading).toBeVisible();
-		await expect(appShell.connection).toHaveCount(0);
-		await expect(appShell.signInLink).toBeVisible();
-		// The session is gone on the server too, not just the cookie in this browser.
-		expect((await page.request.get('/api/v1/me')).status()).toBe(401);
+			await appShell.signOut();
+			await expect(page).toHaveURL('/login');
+			await expect(loginPage.heading).toBeVisible();
+			await expect(appShell.connection).toHaveCount(0);
+			await expect(appShell.signInLink).toBeVisible();
+			// The session is gone on the server too, not just the cookie in this browser.
+			expect((await page.request.get('/api/v1/me')).status()).toBe(401);
 
-		await loginPage.signIn(credentials);
-		await expect(page).toHaveURL('/');
-		await expectConnected(appShell);
+			await loginPage.signIn(credentials);
+			await expect(page).toHaveURL('/');
+			await expectConnected(appShell);
 
-		await appShell.accountLink(credentials.displayName).click();
-		await expect(page).toHaveURL('/account');
-		await expect(accountPage.heading).toBeVisible();
-		await expect(accountPage.email).toHaveText(credentials.email);
-		await expect(accountPage.displayName).toHaveText(credentials.displayName);
-	});
+			await appShell.accountLink(credentials.displayName).click();
+			await expect(page).toHaveURL('/account');
+			await expect(accountPage.heading).toBeVisible();
+			await expect(accountPage.email).toHaveText(credentials.email);
+			await expect(accountPage.displayName).toHaveText(credentials.displayName);
+		}
+	);
 
-	test('a user created through the API signs in', async ({
-		page,
-		apiUser,
-		loginPage,
-		appShell
-	}) => {
-		await loginPage.goto();
-		await loginPage.signIn(apiUser);
+	test(
+		'a user created through the API signs in',
+		{ tag: '@smoke' },
+		async ({ page, apiUser, loginPage, appShell }) => {
+			await loginPage.goto();
+			await loginPage.signIn(apiUser);
 
-		await expect(page).toHaveURL('/');
-		await expect(appShell.accountLink(apiUser.displayName)).toBeVisible();
-		await expectConnected(appShell);
-		const me = await page.request.get('/api/v1/me');
-		expect(me.status()).toBe(200);
-		expect((await me.json()).user).toMatchObject({
-			email: apiUser.email,
-			displayName: apiUser.displayName
-		});
-	});
+			await expect(page).toHaveURL('/');
+			await expect(appShell.accountLink(apiUser.displayName)).toBeVisible();
+			await expectConnected(appShell);
+			const me = await page.request.get('/api/v1/me');
+			expect(me.status()).toBe(200);
+			expect((await me.json()).user).toMatchObject({
+				email: apiUser.email,
+				displayName: apiUser.displayName
+			});
+		}
+	);
 
 	test('a wrong password shows an error and stays on the sign-in page', async ({
 		page,

@@ -9,12 +9,14 @@ import { devAddresses, pickLanAddress } from '../../scripts/lib/lan.ts';
 import { freePort } from '../../scripts/lib/postgres.ts';
 import { startRealtime, startWeb, type StartedProcess } from '../../tests/servers.ts';
 import { E2E_DATABASE_URL_FILE } from '../db.ts';
+import { localOnly } from '../target.ts';
 import { InvitePage } from '../pages/invite.page.ts';
 import { RoomPage } from '../pages/room.page.ts';
 
 const lanAddress = pickLanAddress();
 
-test.describe('LAN mode', () => {
+test.describe('LAN mode', { tag: '@local' }, () => {
+	localOnly('starts a second web + realtime pair on the e2e database');
 	test.skip(!lanAddress, 'this machine has no non-loopback IPv4 address to serve the LAN on');
 
 	let lanOrigin = '';

@@ -22,62 +22,61 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 // Uploads, processing and real playback take a while.
 test.describe.configure({ timeout: 60_000 });
 
-test.describe('library', () => {
-	test('uploads two files with visible progress; they appear in My uploads and in search', async ({
-		signedInUser,
-		uploadPage,
-		libraryPage,
-		searchPage
-	}, testInfo) => {
-		void signedInUser;
-		const word = uniqueWord();
-		const artist = `E2E Artist ${word}`;
-		const songs = [
-			{ title: `Aurora ${word}`, file: '' },
-			{ title: `Borealis ${word}`, file: '' }
-		];
-		for (const [i, song] of songs.entries()) {
-			song.file = await mp3(testInfo, {
-				title: song.title,
-				artist,
-				seconds: 6,
-				frequencyHz: 440 + i * 220,
-				name: `${song.title.split(' ')[0]!.toLowerCase()}-${word}`
-			});
+test.describe('library', { tag: '@library' }, () => {
+	test(
+		'uploads two files with visible progress; they appear in My uploads and in search',
+		{ tag: '@smoke' },
+		async ({ signedInUser, uploadPage, libraryPage, searchPage }, testInfo) => {
+			void signedInUser;
+			const word = uniqueWord();
+			const artist = `E2E Artist ${word}`;
+			const songs = [
+				{ title: `Aurora ${word}`, file: '' },
+				{ title: `Borealis ${word}`, file: '' }
+			];
+			for (const [i, song] of songs.entries()) {
+				song.file = await mp3(testInfo, {
+					title: song.title,
+					artist,
+					seconds: 6,
+					frequencyHz: 440 + i * 220,
+					name: `${song.title.split(' ')[0]!.toLowerCase()}-${word}`
+				});
+			}
+
+			await uploadPage.goto();
+			await uploadPage.choose(songs.map((s) => s.file));
+
+			for (const { title, file } of songs) {
+				const name = basename(file);
+				await expect(uploadPage.progress(name)).toBeVisible();
+				await expect(uploadPage.result(name)).toContainText('Uploaded');
+				await expect(uploadPage.progress(name)).toHaveAttribute('aria-valuenow', '100');
+				await expect(
+					uploadPage.item(name).getByRole('link', { name: `${title} — ${artist}`, exact: true })
+				).toBeVisible();
+			}
+			await expect(uploadPage.summary).toHaveText(/^\s*2 uploaded\s*$/);
+
+			await libraryPage.goto();
+			await expect(libraryPage.tab('My uploads')).toHaveAttribute('aria-current', 'page');
+			for (const { title } of songs) {
+				const row = libraryPage.uploadRow(title);
+				await expect(row).toBeVisible();
+				// The page refreshes itself while the upload worker is busy.
+				await expect(row).toContainText('Ready', { timeout: 30_000 });
+				// Uploads start private: only their owner finds them.
+				await expect(row.getByRole('combobox', { name: `Visibility of ${title}` })).toHaveValue(
+					'private'
+				);
+			}
+
+			await searchPage.goto(word);
+			await expect(searchPage.heading).toHaveText(`Results for “${word}”`);
+			for (const { title } of songs) await expect(searchPage.track(title)).toBeVisible();
+			await expect(searchPage.songs.getByRole('button', { name: /^Like / })).toHaveCount(2);
 		}
-
-		await uploadPage.goto();
-		await uploadPage.choose(songs.map((s) => s.file));
-
-		for (const { title, file } of songs) {
-			const name = basename(file);
-			await expect(uploadPage.progress(name)).toBeVisible();
-			await expect(uploadPage.result(name)).toContainText('Uploaded');
-			await expect(uploadPage.progress(name)).toHaveAttribute('aria-valuenow', '100');
-			await expect(
-				uploadPage.item(name).getByRole('link', { name: `${title} — ${artist}`, exact: true })
-			).toBeVisible();
-		}
-		await expect(uploadPage.summary).toHaveText(/^\s*2 uploaded\s*$/);
-
-		await libraryPage.goto();
-		await expect(libraryPage.tab('My uploads')).toHaveAttribute('aria-current', 'page');
-		for (const { title } of songs) {
-			const row = libraryPage.uploadRow(title);
-			await expect(row).toBeVisible();
-			// The page refreshes itself while the upload worker is busy.
-			await expect(row).toContainText('Ready', { timeout: 30_000 });
-			// Uploads start private: only their owner finds them.
-			await expect(row.getByRole('combobox', { name: `Visibility of ${title}` })).toHaveValue(
-				'private'
-			);
-		}
-
-		await searchPage.goto(word);
-		await expect(searchPage.heading).toHaveText(`Results for “${word}”`);
-		for (const { title } of songs) await expect(searchPage.track(title)).toBeVisible();
-		await expect(searchPage.songs.getByRole('button', { name: /^Like / })).toHaveCount(2);
-	});
+	);
 
 	test('finds a track through typos typed into the search box', async ({
 		libraryApi,

@@ -1,8 +1,11 @@
 import { expect, test } from '../fixtures.ts';
-import { linkIn, waitForMail } from '../mail.ts';
+import { linkIn, mailMark, waitForMail } from '../mail.ts';
+import { needsMailbox } from '../target.ts';
 import { ForgotPasswordPage, ResetPasswordPage } from '../pages/password-reset.page.ts';
 
-test.describe('password reset', () => {
+test.describe('password reset', { tag: ['@auth', '@needs-mail'] }, () => {
+	needsMailbox();
+
 	test('forgot password: the mailed link sets a new password; the old one stops working', async ({
 		page,
 		credentials,
@@ -21,11 +24,11 @@ test.describe('password reset', () => {
 		await ForgotPasswordPage.linkOnLogin(page).click();
 		const forgot = new ForgotPasswordPage(page);
 		await expect(forgot.heading).toBeVisible();
-		const since = Date.now();
+		const seen = await mailMark(credentials.email);
 		await forgot.request(credentials.email);
 		await expect(forgot.sent).toContainText(credentials.email);
 
-		const mail = await waitForMail({ to: credentials.email, subject: /reset/i, since });
+		const mail = await waitForMail({ to: credentials.email, subject: /reset/i, seen });
 		const reset = new ResetPasswordPage(page);
 		await reset.goto(linkIn(mail, '/reset-password'));
 		await expect(reset.heading).toBeVisible();

@@ -14,7 +14,7 @@ async function mp3(testInfo: TestInfo, opts: AudioOptions): Promise<string> {
 // Uploads, processing and real playback take a while.
 test.describe.configure({ timeout: 90_000 });
 
-test.describe('solo listening', () => {
+test.describe('solo listening', { tag: '@library' }, () => {
 	test('playing a row of an album queues the album: Next and Previous walk it, the queue says where from', async ({
 		page,
 		libraryApi,
@@ -86,7 +86,7 @@ test.describe('solo listening', () => {
 	});
 });
 
-test.describe('tags of an upload without any', () => {
+test.describe('tags of an upload without any', { tag: '@library' }, () => {
 	test('upload a tag-less file, follow the prompt, fill in its tags and cover; the library shows them', async ({
 		page,
 		signedInUser,

@@ -49,7 +49,7 @@ async function guestListener(browser: Browser, baseURL: string, token: string, n
 	return { context, page, probe: new RoomPlayerProbe(page) };
 }
 
-test.describe('synchronized playback', () => {
+test.describe('synchronized playback', { tag: ['@rooms', '@sync'] }, () => {
 	test('two listeners stay together through a seek and a track change', async ({
 		browser,
 		page,

@@ -23,7 +23,7 @@ function decodeBase32(text: string): Uint8Array {
 
 const codeAt = (key: Uint8Array, step: number) => generateHOTP(key, BigInt(step), 6);
 
-test.describe('two-factor authentication', () => {
+test.describe('two-factor authentication', { tag: '@auth' }, () => {
 	test('enable it with an authenticator app, then sign in with password and code', async ({
 		page,
 		signedInUser,
