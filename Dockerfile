@@ -3,7 +3,8 @@
 #   docker build --target web -t chorus-web .
 #   docker build --target realtime -t chorus-realtime .
 
-ARG NODE_IMAGE=node:24-bookworm-slim
+# Pinned to a release like the compose images: bump deliberately (and rebuild for Debian updates).
+ARG NODE_IMAGE=node:24.22.3-bookworm-slim
 
 # ---------------------------------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS build

@@ -100,6 +100,14 @@ describe('docker-compose.yml', () => {
 		}
 	});
 
+	it("builds the web image on a pinned Node release with Debian's ffmpeg as FFMPEG_PATH", () => {
+		const dockerfile = readFileSync(path.join(repoRoot, 'Dockerfile'), 'utf8');
+		expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:\d+\.\d+\.\d+-[a-z]+-slim$/m);
+		const web = /^FROM \S+ AS web$([\s\S]*?)(?=^FROM |(?![\s\S]))/m.exec(dockerfile)?.[1] ?? '';
+		expect(web).toMatch(/apt-get install -y --no-install-recommends ffmpeg/);
+		expect(web).toMatch(/FFMPEG_PATH=\/usr\/bin\/ffmpeg/);
+	});
+
 	it.skipIf(!cli)(
 		cli
 			? `is valid for \`${cliName} config -q\` with .env.example's secrets filled in`
