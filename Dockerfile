@@ -3,7 +3,8 @@
 #   docker build --target web -t chorus-web .
 #   docker build --target realtime -t chorus-realtime .
 
-ARG NODE_IMAGE=node:24-bookworm-slim
+# Pinned to a release like the compose images: bump deliberately (and rebuild for Debian updates).
+ARG NODE_IMAGE=node:24.22.3-bookworm-slim
 
 # ---------------------------------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS build
@@ -37,9 +38,15 @@ RUN --mount=type=cache,id=chorus-pnpm-store,target=/pnpm/store \
 
 # ---------------------------------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS web
+# Debian's ffmpeg decodes the untrusted uploads: security fixes arrive with the base image's
+# updates (rebuild the image to get them), unlike a bundled static build.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends ffmpeg \
+ && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production \
     PORT=3000 \
-    DATA_DIR=/data
+    DATA_DIR=/data \
+    FFMPEG_PATH=/usr/bin/ffmpeg
 # Upload temp files (and blobs with STORAGE_DRIVER=local) live in /data, the only writable path.
 RUN mkdir -p /data && chown node:node /data
 VOLUME /data

@@ -10,6 +10,7 @@ import 'dotenv/config';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import QRCode from 'qrcode';
+import { ffmpegPath } from '../apps/web/src/lib/server/media/ffmpeg.ts';
 import { seedDemoLibrary, seedDemoRoom, signIn } from './lib/demo-library.ts';
 import { devAddresses, lanHost, lanModeRequested } from './lib/lan.ts';
 import { dbmate } from './lib/migrate.ts';
@@ -48,6 +49,13 @@ process.on('exit', () => {
 	for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
 });
 
+// The web app (and the demo library) need ffmpeg, found as the server finds it: say so up front.
+try {
+	console.log(`› ffmpeg: ${ffmpegPath()}`);
+} catch (err) {
+	console.error(`› ${(err as Error).message}`);
+	process.exit(1);
+}
 console.log(
 	process.env.DATABASE_URL ? '› Using DATABASE_URL' : '› Starting embedded PostgreSQL (.data/pg)'
 );

@@ -1,4 +1,4 @@
-// Benchmark-sized audio, made with the bundled ffmpeg (no downloads). The signal is independent
+// Benchmark-sized audio, made with the machine's ffmpeg (no downloads). The signal is independent
 // white noise per channel plus a sine: unlike a pure tone, it does not compress away in FLAC, so
 // file sizes are realistic for the duration. Deterministic for the same seed.
 import { stat } from 'node:fs/promises';

@@ -18,6 +18,7 @@ import { logger } from '$lib/server/logger';
 import { observeRequest } from '$lib/server/metrics';
 import { waitForRedis } from '$lib/server/redis';
 import { startProcessingWorker, stopProcessingWorker } from '$lib/server/library/processing';
+import { ffmpegPath } from '$lib/server/media/ffmpeg';
 import { registerRoomTrackAccess } from '$lib/server/rooms/access';
 
 /**
@@ -26,6 +27,9 @@ import { registerRoomTrackAccess } from '$lib/server/rooms/access';
  */
 export const init: ServerInit = async () => {
 	const env = getEnv();
+	// Every upload is decoded to be validated: without ffmpeg (FFMPEG_PATH or PATH) the server
+	// would turn every file away, so it does not start and says why.
+	logger('media').info({ ffmpeg: ffmpegPath() }, 'ffmpeg found');
 	await waitForRedis();
 	registerRoomTrackAccess();
 	if (env.MEDIA_WORKER) startProcessingWorker();

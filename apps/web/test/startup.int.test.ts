@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, inject, it } from 'vitest';
 import { freePort } from '../../../scripts/lib/postgres.ts';
 import { spawnNode, startWeb, webBuild } from '../../../tests/servers.ts';
@@ -40,6 +41,23 @@ describe('web app startup in production', () => {
 		expect(code).not.toBe(0);
 		expect(code).not.toBeNull();
 		expect(output).toMatch(/RATE_LIMIT_LOGIN_PER_IP/);
+	});
+
+	it('refuses to start without ffmpeg, saying how to get one', async () => {
+		const base = {
+			DATABASE_URL: inject('databaseUrl'),
+			ORIGIN: 'http://localhost:1',
+			SECRETS_KEY: randomBytes(32).toString('base64')
+		};
+		// A PATH with no ffmpeg on it (node itself is started by absolute path).
+		const noFfmpeg = await boot({ ...base, PATH: '/nonexistent' });
+		expect(noFfmpeg.code).not.toBe(0);
+		expect(noFfmpeg.code).not.toBeNull();
+		expect(noFfmpeg.output).toMatch(/ffmpeg was not found on PATH: install ffmpeg .*FFMPEG_PATH/);
+		const wrong = await boot({ ...base, FFMPEG_PATH: '/nonexistent/ffmpeg' });
+		expect(wrong.code).not.toBe(0);
+		expect(wrong.code).not.toBeNull();
+		expect(wrong.output).toMatch(/FFMPEG_PATH=\/nonexistent\/ffmpeg is not an executable file/);
 	});
 });
 

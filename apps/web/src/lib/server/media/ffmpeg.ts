@@ -1,10 +1,52 @@
 import { spawn } from 'node:child_process';
+import { accessSync, constants, statSync } from 'node:fs';
+import { delimiter, isAbsolute, join, resolve as resolvePath } from 'node:path';
 import type { Readable } from 'node:stream';
-import ffmpegInstaller from '@ffmpeg-installer/ffmpeg';
 
-/** The ffmpeg binary: `FFMPEG_PATH` (e.g. a system ffmpeg in Docker) or the bundled static build. */
-export function ffmpegPath(): string {
-	return process.env.FFMPEG_PATH || ffmpegInstaller.path;
+/** ffmpeg could not be found: no usable `FFMPEG_PATH` and none on `PATH`. */
+export class FfmpegNotFoundError extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = 'FfmpegNotFoundError';
+	}
+}
+
+const INSTALL_HINT =
+	'install ffmpeg (Debian/Ubuntu: `apt install ffmpeg`, macOS: `brew install ffmpeg`) ' +
+	'or set FFMPEG_PATH to an ffmpeg binary';
+
+function isExecutableFile(file: string): boolean {
+	try {
+		accessSync(file, constants.X_OK);
+		return statSync(file).isFile();
+	} catch {
+		return false;
+	}
+}
+
+/**
+ * The ffmpeg binary that decodes uploads: `FFMPEG_PATH` when set, else `ffmpeg` on `PATH` (the
+ * system's package, kept patched by the OS — untrusted files go through it, so no bundled static
+ * build that nobody updates). Resolved on every call (a few stat calls, next to spawning ffmpeg)
+ * so a changed environment is honoured. Throws FfmpegNotFoundError naming FFMPEG_PATH.
+ */
+export function ffmpegPath(env: NodeJS.ProcessEnv = process.env): string {
+	const configured = env.FFMPEG_PATH?.trim();
+	if (configured) {
+		const file = resolvePath(configured);
+		if (isExecutableFile(file)) return file;
+		throw new FfmpegNotFoundError(
+			`FFMPEG_PATH=${configured} is not an executable file: ${INSTALL_HINT}`
+		);
+	}
+	const exe = process.platform === 'win32' ? 'ffmpeg.exe' : 'ffmpeg';
+	for (const dir of (env.PATH ?? '').split(delimiter)) {
+		// Empty or relative PATH entries would make the result depend on the working directory.
+		if (!dir || !isAbsolute(dir)) continue;
+		const file = join(dir, exe);
+		if (isExecutableFile(file)) return file;
+	}
+	throw new FfmpegNotFoundError(`ffmpeg was not found on PATH: ${INSTALL_HINT}`);
 }
 
 export interface RunFfmpegOptions {
@@ -42,12 +84,20 @@ const MAX_STDERR = 64 * 1024;
 /**
  * Runs ffmpeg with an argument array (never a shell). Resolves when it exits with status 0;
  * rejects with an FfmpegError (carrying stderr) on a non-zero exit, a timeout or too much output.
+ * Rejects with FfmpegNotFoundError when there is no ffmpeg to run.
  */
 export function runFfmpeg(args: string[], opts: RunFfmpegOptions): Promise<FfmpegResult> {
 	const { input, timeoutMs, onStdout, maxOutputBytes = 64 * 1024 * 1024 } = opts;
 	const fullArgs = ['-hide_banner', ...(input ? [] : ['-nostdin']), ...args];
+	// Not an FfmpegError: a missing binary is the server's fault, never the file's.
+	let binary: string;
+	try {
+		binary = ffmpegPath();
+	} catch (err) {
+		return Promise.reject(err as Error);
+	}
 	return new Promise((resolve, reject) => {
-		const child = spawn(ffmpegPath(), fullArgs, {
+		const child = spawn(binary, fullArgs, {
 			stdio: ['pipe', 'pipe', 'pipe'],
 			shell: false,
 			windowsHide: true

@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import { FfmpegError, runFfmpeg } from './ffmpeg.ts';
+import { FfmpegError, FfmpegNotFoundError, runFfmpeg } from './ffmpeg.ts';
 
 export interface Waveform {
 	version: 1;
@@ -122,6 +122,7 @@ export async function computeWaveform(
 			}
 		);
 	} catch (err) {
+		if (err instanceof FfmpegNotFoundError) throw err;
 		const detail = err instanceof FfmpegError ? err.message : String(err);
 		throw new Error(`Could not decode audio: ${detail}`, { cause: err });
 	}
@@ -156,7 +157,9 @@ async function decodeSpan(filePath: string, startS: number, seconds: number) {
 		);
 		// With `-v error`, anything on stderr is a decode or demux error.
 		if (stderr.trim() !== '') return null;
-	} catch {
+	} catch (err) {
+		// No ffmpeg says nothing about the file: the upload must fail as a server error.
+		if (err instanceof FfmpegNotFoundError) throw err;
 		return null;
 	}
 	return Math.floor(bytes / 2);
