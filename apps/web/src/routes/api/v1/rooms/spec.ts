@@ -5,7 +5,7 @@ import {
 	createInviteInput,
 	inviteSummarySchema
 } from '$lib/server/rooms/invites';
-import { ROOM_TRACKS_MAX_LIMIT, roomTracksSchema } from '$lib/server/rooms/room-tracks';
+import { roomTracksQuery, roomTracksSchema } from '$lib/server/rooms/room-tracks';
 import {
 	createRoomInput,
 	myRoomSchema,
@@ -54,8 +54,10 @@ export const routes = defineRoutes(
 	{
 		method: 'GET',
 		path: `${one}/tracks`,
-		summary: `Tracks this room already had in its queue (now or before) that you may queue again, filtered by title, artist or album (query: q 0..200 chars; limit 1..${ROOM_TRACKS_MAX_LIMIT}, default 20). What guests add from when the room does not let them search the library.`,
+		summary:
+			'Tracks this room already had in its queue (now or before) that you may queue again, filtered by title, artist or album. What guests add from when the room does not let them search the library.',
 		auth: true,
+		query: roomTracksQuery,
 		responses: {
 			200: { description: 'Tracks', schema: roomTracksSchema },
 			400: { description: 'Malformed q or limit' },
@@ -70,6 +72,7 @@ export const routes = defineRoutes(
 			'Create an invite link (expiresInSec 60..2592000, default a week, null = never; maxUses 1..10000, default unlimited). The token is shown only here.',
 		auth: true,
 		body: createInviteInput,
+		bodyOptional: true,
 		responses: {
 			201: { description: 'Created', schema: z.object({ invite: createdInviteSchema }) },
 			400: { description: 'Invalid input' },

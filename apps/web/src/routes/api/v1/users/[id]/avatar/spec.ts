@@ -6,7 +6,7 @@ export const routes = defineRoutes({
 	summary: "A user's avatar (image/webp; the avatarUrl is versioned, so it is cached for a year)",
 	auth: true,
 	responses: {
-		200: { description: 'The image' },
+		200: { description: 'The image', binary: ['image/webp'] },
 		401: { description: 'Not signed in' },
 		404: { description: 'No avatar' }
 	}
