@@ -3,6 +3,8 @@ import { readFile, readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, inject, it } from 'vitest';
+import asyncapi from '@chorus/protocol/asyncapi.json';
+import { CLIENT_EVENTS } from '@chorus/protocol';
 import { api } from './api-client.ts';
 
 const API_DIR = fileURLToPath(new URL('../src/routes/api/v1', import.meta.url));
@@ -54,8 +56,8 @@ describe('OpenAPI document', () => {
 			absoluteRef: 'openapi.json',
 			config
 		});
-		// These two cannot fail for a caller: no 4xx to document.
-		const no4xx = ['/api/v1/health', '/api/v1/openapi.json'].map(
+		// These cannot fail for a caller: no 4xx to document.
+		const no4xx = ['/api/v1/health', '/api/v1/openapi.json', '/api/v1/asyncapi.json'].map(
 			(p) => `#/paths/${p.replaceAll('/', '~1')}/get/responses`
 		);
 		const described = problems
@@ -184,5 +186,28 @@ describe('API reference page', () => {
 		// No inline script may run on the page (the configuration is a JSON data block).
 		const inline = [...html.matchAll(/<script(?![^>]*\ssrc=)([^>]*)>/g)].map((m) => m[1]!);
 		expect(inline.every((attrs) => attrs.includes('type="application/json"'))).toBe(true);
+	});
+});
+
+describe('Realtime protocol reference', () => {
+	it('serves the AsyncAPI document generated from packages/protocol', async () => {
+		const res = await api('/api/v1/asyncapi.json');
+		expect(res.status).toBe(200);
+		expect(res.body).toEqual(asyncapi);
+		expect(res.body.asyncapi).toMatch(/^3\./);
+	});
+
+	it('renders every event at /api/docs/realtime, with no script', async () => {
+		const res = await fetch(new URL('/api/docs/realtime', inject('webUrl')));
+		expect(res.status).toBe(200);
+		expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
+		const html = await res.text();
+		expect(html).not.toContain('<script');
+		const names = Object.values(asyncapi.components.messages).map((m) => m.name);
+		for (const event of CLIENT_EVENTS) expect(names).toContain(event);
+		for (const name of names.filter((n) => !n.endsWith(' ack'))) {
+			expect(html).toContain(`<code>${name}</code>`);
+		}
+		expect(html).toContain('id="schema-QueueUpdated"');
 	});
 });

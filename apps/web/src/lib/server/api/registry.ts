@@ -171,7 +171,7 @@ export function openApiDocument() {
 				'The JSON API of a Chorus instance. Sign in with POST /api/v1/auth/login (it sets the ' +
 				'session cookie). Every non-GET request needs an Origin header of this instance. Errors ' +
 				'are `{ "error": { "code", "message" } }`. Live room state (queue, playback, chat) is on ' +
-				'the realtime socket: see /api/v1/asyncapi.json.'
+				'the realtime socket: see /api/docs/realtime (AsyncAPI: /api/v1/asyncapi.json).'
 		},
 		servers: [{ url: '/', description: 'This instance' }],
 		security: [{ session: [] }],
