@@ -14,7 +14,10 @@ function watch(page: Page) {
 	return { requests, problems };
 }
 
-test('the API reference renders the operations, from this origin only', async ({ page, baseURL }) => {
+test('the API reference renders the operations, from this origin only', async ({
+	page,
+	baseURL
+}) => {
 	const seen = watch(page);
 	await page.goto('/api/docs');
 	await expect(page.getByRole('heading', { name: 'Chorus API', level: 1 })).toBeVisible();
@@ -25,7 +28,9 @@ test('the API reference renders the operations, from this origin only', async ({
 	const stream = page
 		.getByRole('main')
 		.getByRole('region', { name: /^The audio, with Range support/ });
-	await expect(stream.getByRole('heading', { name: /The audio, with Range support/ })).toBeVisible();
+	await expect(
+		stream.getByRole('heading', { name: /The audio, with Range support/ })
+	).toBeVisible();
 	await expect(stream.getByText('getTracksByIdStream')).toBeVisible();
 	await expect(stream.getByText(/^Range\b/).first()).toBeVisible();
 	await expect(stream.getByRole('tab', { name: /Status: 206/ }).first()).toBeVisible();

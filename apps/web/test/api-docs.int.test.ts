@@ -61,10 +61,10 @@ describe('OpenAPI document', () => {
 			(p) => `#/paths/${p.replaceAll('/', '~1')}/get/responses`
 		);
 		const described = problems
-			.filter((p) => !(p.ruleId === 'operation-4xx-response' && no4xx.includes(p.location[0]!.pointer!)))
-			.map(
-			(p) => `${p.severity} ${p.ruleId}: ${p.message} at ${p.location[0]?.pointer}`
-		);
+			.filter(
+				(p) => !(p.ruleId === 'operation-4xx-response' && no4xx.includes(p.location[0]!.pointer!))
+			)
+			.map((p) => `${p.severity} ${p.ruleId}: ${p.message} at ${p.location[0]?.pointer}`);
 		expect(described).toEqual([]);
 	});
 

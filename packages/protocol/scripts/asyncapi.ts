@@ -3,7 +3,7 @@
 // broadcasts and acks from the TypeScript types (typescript-json-schema reads them through the
 // type checker, so z.infer types and interfaces alike come out as they are compiled).
 //   pnpm --filter @chorus/protocol asyncapi        (writes the file; a unit test checks it is current)
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import * as TJS from 'typescript-json-schema';
@@ -26,17 +26,25 @@ const program = () =>
 		noEmit: true
 	});
 
-/** The members of an interface in events.ts, with their JSDoc. */
-function membersOf(p: ts.Program, name: string): { name: string; doc: string }[] {
-	const file = p.getSourceFile(`${SRC}events.ts`)!;
-	const checker = p.getTypeChecker();
+/**
+ * The members of an interface in events.ts, with their JSDoc, read from the syntax (the type
+ * checker here is typescript-json-schema's own TypeScript, not the project's).
+ */
+function membersOf(name: string): { name: string; doc: string }[] {
+	const path = `${SRC}events.ts`;
+	const file = ts.createSourceFile(path, readFileSync(path, 'utf8'), ts.ScriptTarget.Latest, true);
 	const decl = file.statements.find(
 		(s): s is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(s) && s.name.text === name
 	);
 	if (!decl) throw new Error(`No interface ${name} in events.ts`);
-	return checker.getTypeAtLocation(decl).getProperties().map((sym) => ({
-		name: sym.getName(),
-		doc: ts.displayPartsToString(sym.getDocumentationComment(checker)).replace(/\s+/g, ' ')
+	return decl.members.map((m) => ({
+		name: (m.name as ts.StringLiteral).text,
+		doc: ts
+			.getJSDocCommentsAndTags(m)
+			.map((d) => (ts.isJSDoc(d) ? (ts.getTextOfJSDocComment(d.comment) ?? '') : ''))
+			.join(' ')
+			.replace(/\s+/g, ' ')
+			.trim()
 	}));
 }
 
@@ -100,8 +108,8 @@ export function buildAsyncApiDocument() {
 	const { $schema: _a, ...ackErrorSchema } = rewrite(ackError) as Schema;
 	components.AckError = ackErrorSchema;
 
-	const serverEvents = membersOf(p, 'ServerToClientEvents');
-	const clientEvents = membersOf(p, 'ClientToServerEvents');
+	const serverEvents = membersOf('ServerToClientEvents');
+	const clientEvents = membersOf('ClientToServerEvents');
 	const clientNames = clientEvents.map((e) => e.name);
 	if (JSON.stringify([...clientNames].sort()) !== JSON.stringify([...CLIENT_EVENTS].sort())) {
 		throw new Error('CLIENT_EVENTS and ClientToServerEvents list different commands');
@@ -217,9 +225,10 @@ export function buildAsyncApiDocument() {
 	};
 }
 
-export const serialize = (doc: unknown) => `${JSON.stringify(doc, null, '\t')}\n`;
-
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-	writeFileSync(DOCUMENT_PATH, serialize(buildAsyncApiDocument()));
+	// Written as `pnpm format` would leave it, so `pnpm lint` passes right after.
+	const { format, resolveConfig } = await import('prettier');
+	const options = { ...(await resolveConfig(DOCUMENT_PATH)), filepath: DOCUMENT_PATH };
+	writeFileSync(DOCUMENT_PATH, await format(JSON.stringify(buildAsyncApiDocument()), options));
 	console.log(`wrote ${DOCUMENT_PATH}`);
 }

@@ -126,7 +126,10 @@ function responseOf(status: number, res: ResponseSpec) {
 	for (const type of res.binary ?? []) content[type] = {};
 	const headers = Object.entries(res.headers ?? {}).map(([name, h]) => [
 		name,
-		{ description: h.description, schema: h.schema ? toSchema(h.schema, 'output') : { type: 'string' } }
+		{
+			description: h.description,
+			schema: h.schema ? toSchema(h.schema, 'output') : { type: 'string' }
+		}
 	]);
 	return {
 		description: res.description,
@@ -157,7 +160,10 @@ export function openApiDocument() {
 			...(parameters.length ? { parameters } : {}),
 			...(requestBody ? { requestBody } : {}),
 			responses: Object.fromEntries(
-				Object.entries(r.responses).map(([status, res]) => [status, responseOf(Number(status), res)])
+				Object.entries(r.responses).map(([status, res]) => [
+					status,
+					responseOf(Number(status), res)
+				])
 			)
 		};
 	}

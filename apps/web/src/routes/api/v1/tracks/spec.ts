@@ -43,7 +43,9 @@ const streamRequestHeaders = z.object({
 	Range: z
 		.string()
 		.optional()
-		.describe('One byte range, e.g. `bytes=0-` or `bytes=-500` (suffixes longer than the file mean all of it)'),
+		.describe(
+			'One byte range, e.g. `bytes=0-` or `bytes=-500` (suffixes longer than the file mean all of it)'
+		),
 	'If-Range': z.string().optional().describe('The ETag: send the range only if it still matches'),
 	'If-None-Match': z.string().optional().describe('ETags you have: 304 when one matches')
 });

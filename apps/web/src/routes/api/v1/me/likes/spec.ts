@@ -5,8 +5,7 @@ import { trackPageSchema } from '$lib/server/library/paging';
 export const routes = defineRoutes({
 	method: 'GET',
 	path: '/api/v1/me/likes',
-	summary:
-		'Your liked songs, most recent like first (cursor: nextCursor of the last page)',
+	summary: 'Your liked songs, most recent like first (cursor: nextCursor of the last page)',
 	auth: true,
 	query: pageQuery,
 	responses: {

@@ -1,12 +1,6 @@
 import { json } from '@sveltejs/kit';
 import { Readable } from 'node:stream';
-import {
-	endpoint,
-	methodNotAllowed,
-	readBody,
-	readQuery,
-	requireUser
-} from '$lib/server/api/http';
+import { endpoint, methodNotAllowed, readBody, readQuery, requireUser } from '$lib/server/api/http';
 import { coverKey, getStore } from '$lib/server/blobs';
 import { coverQuery, MAX_COVER_BYTES, replaceCover } from '$lib/server/library/covers';
 import { findVisibleTrack } from '$lib/server/library/tracks';
