@@ -111,6 +111,12 @@ describe('OpenAPI document', () => {
 			['id', 'path', true],
 			['itemId', 'path', true]
 		]);
+		expect(item.map((p: any) => p.schema.format)).toEqual(['uuid', 'uuid']);
+		// Not a UUID: a path parameter nobody declared is a plain string.
+		const artist = doc.paths['/api/v1/artists/{name}']!.get.parameters;
+		expect(artist).toEqual([
+			{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }
+		]);
 		const cover = doc.paths['/api/v1/tracks/{id}/cover']!.get.parameters;
 		expect(cover).toEqual(
 			expect.arrayContaining([

@@ -37,7 +37,7 @@ function membersOf(name: string): { name: string; doc: string }[] {
 		(s): s is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(s) && s.name.text === name
 	);
 	if (!decl) throw new Error(`No interface ${name} in events.ts`);
-	return decl.members.map((m) => ({
+	const members = decl.members.map((m) => ({
 		name: (m.name as ts.StringLiteral).text,
 		doc: ts
 			.getJSDocCommentsAndTags(m)
@@ -46,6 +46,10 @@ function membersOf(name: string): { name: string; doc: string }[] {
 			.replace(/\s+/g, ' ')
 			.trim()
 	}));
+	// The reference is only as good as these: an event without a doc comment is a failure.
+	const bare = members.filter((m) => !m.doc).map((m) => m.name);
+	if (bare.length) throw new Error(`Events without a doc comment in events.ts: ${bare.join(', ')}`);
+	return members;
 }
 
 /** Moves typescript-json-schema's definitions to components.schemas under their type names. */
@@ -134,7 +138,7 @@ export function buildAsyncApiDocument() {
 		messages[key] = {
 			name,
 			title: name,
-			summary: doc || `The ${name} command`,
+			summary: doc,
 			payload
 		};
 		messages[`${key}.ack`] = {
@@ -171,7 +175,7 @@ export function buildAsyncApiDocument() {
 	for (const { name, doc } of serverEvents) {
 		const key = messageKey(name);
 		const payload = rewrite((broadcasts.properties as Record<string, Schema>)[name]);
-		messages[key] = { name, title: name, summary: doc || `The ${name} broadcast`, payload };
+		messages[key] = { name, title: name, summary: doc, payload };
 		channelMessages[key] = ref(key);
 		operations[key] = {
 			action: 'send',

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -26,7 +26,10 @@ export interface RouteSpec {
 	operationId?: string;
 	/** Derived from the path segment after /api/v1 when left out. */
 	tags?: string[];
-	/** Path parameters; each `{name}` of the path not named here is documented as a string. */
+	/**
+	 * Path parameters (a schema may name more than this path has: one per spec file is enough);
+	 * each `{name}` of the path not named here is documented as a string.
+	 */
 	params?: z.ZodObject;
 	/** Query parameters: the schema the handler validates the query with (readQuery). */
 	query?: z.ZodObject;
@@ -45,3 +48,7 @@ export interface RouteSpec {
 
 /** Declares a route's contract next to the route; the OpenAPI document is generated from these. */
 export const defineRoutes = (...routes: RouteSpec[]) => routes;
+
+/** Path parameters that are row ids (UUIDs). */
+export const uuidParams = <const K extends string>(...names: K[]) =>
+	z.object(Object.fromEntries(names.map((n) => [n, z.uuid()])) as Record<K, z.ZodUUID>);

@@ -15,7 +15,9 @@ import {
 	usersPageSchema,
 	usersQuery
 } from '$lib/server/admin/users';
-import { defineRoutes, type RouteSpec } from '$lib/server/api/route-spec';
+import { defineRoutes, type RouteSpec, uuidParams } from '$lib/server/api/route-spec';
+
+const ids = uuidParams('id');
 
 // Every admin route answers 401 to anonymous callers and 403 to everyone who is not an admin.
 const guarded = (extra: RouteSpec['responses']): RouteSpec['responses'] => ({
@@ -51,6 +53,7 @@ export const routes = defineRoutes(
 		path: '/api/v1/admin/users/{id}',
 		summary: 'One account with its storage use and quota',
 		auth: true,
+		params: ids,
 		responses: guarded({
 			200: { description: 'The user', schema: z.object({ user: adminUserSchema }) },
 			404: { description: 'No such user' }
@@ -62,6 +65,7 @@ export const routes = defineRoutes(
 		summary:
 			'Disable or enable (disabling ends every session and socket at once), set the upload quota (null = default), grant or remove the admin role',
 		auth: true,
+		params: ids,
 		body: userPatchInput,
 		responses: guarded({
 			200: {
@@ -79,6 +83,7 @@ export const routes = defineRoutes(
 		path: '/api/v1/admin/users/{id}',
 		summary: 'Delete an account as its owner would (uploads others use stay under a tombstone)',
 		auth: true,
+		params: ids,
 		responses: guarded({
 			200: { description: 'What was deleted', schema: deletionSchema },
 			404: { description: 'No such user' },
@@ -102,6 +107,7 @@ export const routes = defineRoutes(
 		summary:
 			'Remove a track for everyone: library, playlists, likes and room queues (rooms resync); the blob goes when unused',
 		auth: true,
+		params: ids,
 		body: takedownInput,
 		bodyOptional: true,
 		responses: guarded({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineRoutes } from '$lib/server/api/route-spec';
+import { defineRoutes, uuidParams } from '$lib/server/api/route-spec';
 import {
 	createdInviteSchema,
 	createInviteInput,
@@ -12,6 +12,8 @@ import {
 	roomForMemberSchema,
 	roomInfoSchema
 } from '$lib/server/rooms/rooms';
+
+const ids = uuidParams('id', 'inviteId');
 
 const one = '/api/v1/rooms/{id}';
 const notMember = { description: 'Unknown room, or not a member' };
@@ -45,6 +47,7 @@ export const routes = defineRoutes(
 		path: one,
 		summary: 'A room you are a member of, with your role and permissions',
 		auth: true,
+		params: ids,
 		responses: {
 			200: { description: 'Room', schema: roomForMemberSchema },
 			401: { description: 'Not signed in' },
@@ -57,6 +60,7 @@ export const routes = defineRoutes(
 		summary:
 			'Tracks this room already had in its queue (now or before) that you may queue again, filtered by title, artist or album. What guests add from when the room does not let them search the library.',
 		auth: true,
+		params: ids,
 		query: roomTracksQuery,
 		responses: {
 			200: { description: 'Tracks', schema: roomTracksSchema },
@@ -71,6 +75,7 @@ export const routes = defineRoutes(
 		summary:
 			'Create an invite link (expiresInSec 60..2592000, default a week, null = never; maxUses 1..10000, default unlimited). The token is shown only here.',
 		auth: true,
+		params: ids,
 		body: createInviteInput,
 		bodyOptional: true,
 		responses: {
@@ -85,6 +90,7 @@ export const routes = defineRoutes(
 		path: `${one}/invites`,
 		summary: "The room's invites with their use counts and state (never their tokens)",
 		auth: true,
+		params: ids,
 		responses: {
 			200: {
 				description: 'Invites',
@@ -99,6 +105,7 @@ export const routes = defineRoutes(
 		path: `${one}/invites/{inviteId}`,
 		summary: 'Revoke an invite (idempotent)',
 		auth: true,
+		params: ids,
 		responses: {
 			204: { description: 'Revoked' },
 			403: notStaff,

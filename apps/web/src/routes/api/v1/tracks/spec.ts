@@ -1,7 +1,9 @@
 import { z } from 'zod';
-import { defineRoutes, type ResponseSpec } from '$lib/server/api/route-spec';
+import { defineRoutes, type ResponseSpec, uuidParams } from '$lib/server/api/route-spec';
 import { coverQuery } from '$lib/server/library/covers';
 import { trackJsonSchema, trackPatchInput } from '$lib/server/library/tracks';
+
+const ids = uuidParams('id');
 
 const trackPath = '/api/v1/tracks/{id}';
 // What the stream answers with: the stored (normalised) type of the upload.
@@ -93,6 +95,7 @@ export const routes = defineRoutes(
 		path: trackPath,
 		summary: 'One track you may see',
 		auth: true,
+		params: ids,
 		responses: {
 			200: { description: 'Track', schema: trackJsonSchema },
 			404: { description: 'Missing or not visible' }
@@ -104,6 +107,7 @@ export const routes = defineRoutes(
 		summary:
 			'Edit tags (title, artist, album, album artist, genre, year, track no.) or visibility (uploader only); text is trimmed, "" clears an optional tag',
 		auth: true,
+		params: ids,
 		body: trackPatchInput,
 		responses: {
 			200: { description: 'Updated', schema: trackJsonSchema },
@@ -119,6 +123,7 @@ export const routes = defineRoutes(
 		path: trackPath,
 		summary: 'Delete a track (the audio goes when no other track uses the same bytes)',
 		auth: true,
+		params: ids,
 		responses: {
 			204: { description: 'Deleted' },
 			403: { description: 'Not the uploader' },
@@ -130,6 +135,7 @@ export const routes = defineRoutes(
 		path: `${trackPath}/stream`,
 		summary: 'The audio, with Range support (RFC 9110: one range, If-Range, If-None-Match)',
 		auth: true,
+		params: ids,
 		headers: streamRequestHeaders,
 		responses: streamResponses
 	},
@@ -138,6 +144,7 @@ export const routes = defineRoutes(
 		path: `${trackPath}/stream`,
 		summary: 'The headers the stream would answer with (size, ETag, range), without the bytes',
 		auth: true,
+		params: ids,
 		headers: streamRequestHeaders,
 		responses: Object.fromEntries(
 			Object.entries(streamResponses).map(([status, res]) => [
@@ -151,6 +158,7 @@ export const routes = defineRoutes(
 		path: `${trackPath}/waveform`,
 		summary: 'Waveform peaks (0..1); 202 while still being computed',
 		auth: true,
+		params: ids,
 		responses: {
 			200: { description: 'Peaks', schema: waveformSchema },
 			202: {
@@ -171,6 +179,7 @@ export const routes = defineRoutes(
 		summary:
 			'The cover as WebP (a generated placeholder when the track has none); coverUrl is versioned, so it is cached for a year',
 		auth: true,
+		params: ids,
 		query: coverQuery,
 		responses: {
 			200: { description: 'The image', binary: ['image/webp'] },
@@ -184,6 +193,7 @@ export const routes = defineRoutes(
 		path: `${trackPath}/cover`,
 		summary: 'Replace the cover: raw JPEG, PNG or WebP body (uploader only)',
 		auth: true,
+		params: ids,
 		rawBody: IMAGES,
 		responses: {
 			200: { description: 'Updated', schema: trackJsonSchema },
