@@ -6,3 +6,4 @@ export * from './schemas.ts';
 export * from './rooms.ts';
 export * from './sync.ts';
 export * from './urls.ts';
+export * from './event-schemas.ts';

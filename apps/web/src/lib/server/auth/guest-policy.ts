@@ -70,6 +70,10 @@ export const GUEST_ROUTES: Readonly<Record<string, GuestRule>> = {
 	'/readyz': 'allow',
 	'/metrics': 'allow',
 	'/api/v1/openapi.json': 'allow',
+	// The API reference pages and the realtime protocol's AsyncAPI document: public.
+	'/api/v1/asyncapi.json': 'allow',
+	'/api/docs': 'allow',
+	'/api/docs/realtime': 'allow',
 	// The JSON 404 for unknown API paths.
 	'/api/[...rest]': 'allow',
 	// Development only (not built into production).

@@ -1,12 +1,22 @@
 import type { SessionUser } from '@chorus/auth';
 import { createHash } from 'node:crypto';
+import { z } from 'zod';
 import { ApiError } from '../api/errors.ts';
 import { coverKey, getStore } from '../blobs.ts';
 import { getDb } from '../db.ts';
-import { probeImage, renderCovers } from '../media/covers.ts';
+import { COVER_SIZES, probeImage, renderCovers, type CoverSize } from '../media/covers.ts';
 import { deleteCoverIfUnused, findVisibleTrack, trackJsonFor, type TrackJson } from './tracks.ts';
 
 export const MAX_COVER_BYTES = 15 * 1024 * 1024;
+
+const sizes = Object.keys(COVER_SIZES) as [CoverSize, ...CoverSize[]];
+/** GET /api/v1/tracks/{id}/cover?size= (validated by the route, documented in its spec). */
+export const coverQuery = z.object({
+	size: z
+		.enum(sizes, { error: `size must be one of ${sizes.join(', ')}` })
+		.default('md')
+		.describe(sizes.map((s) => `${s}: ${COVER_SIZES[s]}x${COVER_SIZES[s]} px`).join(', '))
+});
 
 /**
  * Renders an image (JPEG/PNG/WebP, checked by renderCovers) to the WebP cover sizes and stores

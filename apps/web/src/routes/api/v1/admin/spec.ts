@@ -1,11 +1,23 @@
 import { z } from 'zod';
-import { auditPageSchema } from '$lib/server/admin/audit';
+import { auditPageSchema, auditQuery } from '$lib/server/admin/audit';
 import { guestCleanupInput, guestCleanupResultSchema } from '$lib/server/admin/guests';
 import { registrationSettingSchema, settingsInput } from '$lib/server/admin/settings';
 import { storageUsageSchema } from '$lib/server/admin/storage';
-import { takedownInput, takedownResultSchema, tracksPageSchema } from '$lib/server/admin/tracks';
-import { adminUserSchema, userPatchInput, usersPageSchema } from '$lib/server/admin/users';
-import { defineRoutes, type RouteSpec } from '$lib/server/api/route-spec';
+import {
+	takedownInput,
+	takedownResultSchema,
+	tracksPageSchema,
+	tracksQuery
+} from '$lib/server/admin/tracks';
+import {
+	adminUserSchema,
+	userPatchInput,
+	usersPageSchema,
+	usersQuery
+} from '$lib/server/admin/users';
+import { defineRoutes, type RouteSpec, uuidParams } from '$lib/server/api/route-spec';
+
+const ids = uuidParams('id');
 
 // Every admin route answers 401 to anonymous callers and 403 to everyone who is not an admin.
 const guarded = (extra: RouteSpec['responses']): RouteSpec['responses'] => ({
@@ -28,8 +40,9 @@ export const routes = defineRoutes(
 	{
 		method: 'GET',
 		path: '/api/v1/admin/users',
-		summary: 'Accounts (not deleted), newest first: ?q= (email or name), ?filter=, ?page=',
+		summary: 'Accounts (not deleted), newest first, filtered by email or name',
 		auth: true,
+		query: usersQuery,
 		responses: guarded({
 			200: { description: 'A page of users', schema: usersPageSchema },
 			400: { description: 'Bad query' }
@@ -40,6 +53,7 @@ export const routes = defineRoutes(
 		path: '/api/v1/admin/users/{id}',
 		summary: 'One account with its storage use and quota',
 		auth: true,
+		params: ids,
 		responses: guarded({
 			200: { description: 'The user', schema: z.object({ user: adminUserSchema }) },
 			404: { description: 'No such user' }
@@ -51,6 +65,7 @@ export const routes = defineRoutes(
 		summary:
 			'Disable or enable (disabling ends every session and socket at once), set the upload quota (null = default), grant or remove the admin role',
 		auth: true,
+		params: ids,
 		body: userPatchInput,
 		responses: guarded({
 			200: {
@@ -68,6 +83,7 @@ export const routes = defineRoutes(
 		path: '/api/v1/admin/users/{id}',
 		summary: 'Delete an account as its owner would (uploads others use stay under a tombstone)',
 		auth: true,
+		params: ids,
 		responses: guarded({
 			200: { description: 'What was deleted', schema: deletionSchema },
 			404: { description: 'No such user' },
@@ -77,8 +93,9 @@ export const routes = defineRoutes(
 	{
 		method: 'GET',
 		path: '/api/v1/admin/tracks',
-		summary: 'Every track of every user (any visibility): ?q=, ?ownerId=, ?page=',
+		summary: 'Every track of every user (any visibility), filtered by text or owner',
 		auth: true,
+		query: tracksQuery,
 		responses: guarded({
 			200: { description: 'A page of tracks', schema: tracksPageSchema },
 			400: { description: 'Bad query' }
@@ -90,7 +107,9 @@ export const routes = defineRoutes(
 		summary:
 			'Remove a track for everyone: library, playlists, likes and room queues (rooms resync); the blob goes when unused',
 		auth: true,
+		params: ids,
 		body: takedownInput,
+		bodyOptional: true,
 		responses: guarded({
 			200: { description: 'What was removed', schema: takedownResultSchema },
 			404: { description: 'No such track' }
@@ -127,6 +146,7 @@ export const routes = defineRoutes(
 		summary: 'Delete guest accounts unused for GUEST_RETENTION_DAYS (or olderThanDays) now',
 		auth: true,
 		body: guestCleanupInput,
+		bodyOptional: true,
 		responses: guarded({
 			200: { description: 'How many were deleted', schema: guestCleanupResultSchema },
 			400: { description: 'Invalid body' },
@@ -136,8 +156,9 @@ export const routes = defineRoutes(
 	{
 		method: 'GET',
 		path: '/api/v1/admin/audit',
-		summary: 'The admin audit log, newest first: ?page=, ?action=, ?targetId=',
+		summary: 'The admin audit log, newest first, filtered by action or target',
 		auth: true,
+		query: auditQuery,
 		responses: guarded({
 			200: { description: 'A page of entries', schema: auditPageSchema },
 			400: { description: 'Bad query' }

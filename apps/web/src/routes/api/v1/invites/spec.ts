@@ -28,6 +28,7 @@ export const routes = defineRoutes(
 			'Join the room. Signed in: as a listener (no body needed; already a member spends no use). Anonymous: send displayName to join as a guest (sets the session cookie).',
 		auth: false,
 		body: acceptInviteInput,
+		bodyOptional: true,
 		responses: {
 			200: {
 				description: 'Joined',

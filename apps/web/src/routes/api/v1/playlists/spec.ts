@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineRoutes } from '$lib/server/api/route-spec';
+import { defineRoutes, uuidParams } from '$lib/server/api/route-spec';
 import {
 	playlistItemInput,
 	playlistItemJsonSchema,
@@ -7,6 +7,8 @@ import {
 	playlistNameInput,
 	playlistOrderInput
 } from '$lib/server/library/playlists';
+
+const ids = uuidParams('id', 'itemId');
 
 const one = '/api/v1/playlists/{id}';
 const playlistBody = z.object({ playlist: playlistJsonSchema });
@@ -44,6 +46,7 @@ export const routes = defineRoutes(
 		path: one,
 		summary: 'A playlist and its items by position',
 		auth: true,
+		params: ids,
 		responses: {
 			200: { description: 'Playlist', schema: z.object({ playlist: playlistJsonSchema, items }) },
 			404: notYours
@@ -54,6 +57,7 @@ export const routes = defineRoutes(
 		path: one,
 		summary: 'Rename a playlist',
 		auth: true,
+		params: ids,
 		body: playlistNameInput,
 		responses: {
 			200: { description: 'Renamed', schema: playlistBody },
@@ -66,6 +70,7 @@ export const routes = defineRoutes(
 		path: one,
 		summary: 'Delete a playlist (not its tracks)',
 		auth: true,
+		params: ids,
 		responses: { 204: { description: 'Deleted' }, 404: notYours }
 	},
 	{
@@ -73,6 +78,7 @@ export const routes = defineRoutes(
 		path: `${one}/items`,
 		summary: 'Append a track you may see',
 		auth: true,
+		params: ids,
 		body: playlistItemInput,
 		responses: {
 			201: { description: 'Added', schema: z.object({ item: playlistItemJsonSchema }) },
@@ -85,6 +91,7 @@ export const routes = defineRoutes(
 		path: `${one}/items/{itemId}`,
 		summary: 'Remove one item; the others keep their order',
 		auth: true,
+		params: ids,
 		responses: { 204: { description: 'Removed' }, 404: { description: 'No such item of yours' } }
 	},
 	{
@@ -92,6 +99,7 @@ export const routes = defineRoutes(
 		path: `${one}/order`,
 		summary: 'Reorder: itemIds must be exactly a permutation of the current item ids',
 		auth: true,
+		params: ids,
 		body: playlistOrderInput,
 		responses: {
 			200: { description: 'New order', schema: z.object({ items }) },

@@ -1,5 +1,7 @@
-import { defineRoutes } from '$lib/server/api/route-spec';
+import { defineRoutes, uuidParams } from '$lib/server/api/route-spec';
 import { progressInput, progressResultSchema } from '$lib/server/library/plays';
+
+const ids = uuidParams('id');
 
 export const routes = defineRoutes({
 	method: 'POST',
@@ -10,6 +12,7 @@ export const routes = defineRoutes({
 		'once per session and once per user and track per 10 minutes; counted tells whether this ' +
 		'session has counted',
 	auth: true,
+	params: ids,
 	body: progressInput,
 	responses: {
 		200: { description: 'Recorded', schema: progressResultSchema },

@@ -1,17 +1,19 @@
 import { z } from 'zod';
-import { defineRoutes } from '$lib/server/api/route-spec';
+import { defineRoutes, uuidParams } from '$lib/server/api/route-spec';
 import {
 	createdInviteSchema,
 	createInviteInput,
 	inviteSummarySchema
 } from '$lib/server/rooms/invites';
-import { ROOM_TRACKS_MAX_LIMIT, roomTracksSchema } from '$lib/server/rooms/room-tracks';
+import { roomTracksQuery, roomTracksSchema } from '$lib/server/rooms/room-tracks';
 import {
 	createRoomInput,
 	myRoomSchema,
 	roomForMemberSchema,
 	roomInfoSchema
 } from '$lib/server/rooms/rooms';
+
+const ids = uuidParams('id', 'inviteId');
 
 const one = '/api/v1/rooms/{id}';
 const notMember = { description: 'Unknown room, or not a member' };
@@ -45,6 +47,7 @@ export const routes = defineRoutes(
 		path: one,
 		summary: 'A room you are a member of, with your role and permissions',
 		auth: true,
+		params: ids,
 		responses: {
 			200: { description: 'Room', schema: roomForMemberSchema },
 			401: { description: 'Not signed in' },
@@ -54,8 +57,11 @@ export const routes = defineRoutes(
 	{
 		method: 'GET',
 		path: `${one}/tracks`,
-		summary: `Tracks this room already had in its queue (now or before) that you may queue again, filtered by title, artist or album (query: q 0..200 chars; limit 1..${ROOM_TRACKS_MAX_LIMIT}, default 20). What guests add from when the room does not let them search the library.`,
+		summary:
+			'Tracks this room already had in its queue (now or before) that you may queue again, filtered by title, artist or album. What guests add from when the room does not let them search the library.',
 		auth: true,
+		params: ids,
+		query: roomTracksQuery,
 		responses: {
 			200: { description: 'Tracks', schema: roomTracksSchema },
 			400: { description: 'Malformed q or limit' },
@@ -69,7 +75,9 @@ export const routes = defineRoutes(
 		summary:
 			'Create an invite link (expiresInSec 60..2592000, default a week, null = never; maxUses 1..10000, default unlimited). The token is shown only here.',
 		auth: true,
+		params: ids,
 		body: createInviteInput,
+		bodyOptional: true,
 		responses: {
 			201: { description: 'Created', schema: z.object({ invite: createdInviteSchema }) },
 			400: { description: 'Invalid input' },
@@ -82,6 +90,7 @@ export const routes = defineRoutes(
 		path: `${one}/invites`,
 		summary: "The room's invites with their use counts and state (never their tokens)",
 		auth: true,
+		params: ids,
 		responses: {
 			200: {
 				description: 'Invites',
@@ -96,6 +105,7 @@ export const routes = defineRoutes(
 		path: `${one}/invites/{inviteId}`,
 		summary: 'Revoke an invite (idempotent)',
 		auth: true,
+		params: ids,
 		responses: {
 			204: { description: 'Revoked' },
 			403: notStaff,

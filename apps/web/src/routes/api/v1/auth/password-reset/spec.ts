@@ -29,7 +29,9 @@ export const routes = defineRoutes(
 			200: {
 				description: 'Status of the link',
 				schema: z.object({ valid: z.boolean(), twoFactorRequired: z.boolean() })
-			}
+			},
+			400: { description: 'Invalid input' },
+			415: { description: 'Body is not JSON' }
 		}
 	},
 	{

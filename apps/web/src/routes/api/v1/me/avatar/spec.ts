@@ -11,6 +11,8 @@ export const routes = defineRoutes(
 		summary:
 			'Set your avatar: a JPEG, PNG or WebP image (raw body or multipart field "avatar", at most 10 MB and 40 MP), stored as a 256x256 WebP',
 		auth: true,
+		rawBody: ['image/jpeg', 'image/png', 'image/webp'],
+		multipart: z.object({ avatar: z.file().describe('A JPEG, PNG or WebP image') }),
 		responses: {
 			200: { description: 'Updated', schema: userBody },
 			400: { description: 'No image' },

@@ -46,6 +46,7 @@ export const routes = defineRoutes(
 		path: '/api/v1/me/connections/{provider}',
 		summary: 'Unlink a sign-in identity or disconnect a streaming service',
 		auth: true,
+		params: z.object({ provider }),
 		responses: {
 			204: { description: 'Unlinked (streaming tokens deleted, revoked where possible)' },
 			401: { description: 'Not signed in' },
@@ -58,6 +59,7 @@ export const routes = defineRoutes(
 		path: '/api/v1/me/connections/{provider}/profile',
 		summary: "A streaming service's profile of you, fetched with a fresh (refreshed) token",
 		auth: true,
+		params: z.object({ provider }),
 		responses: {
 			200: { description: 'The provider profile', schema: z.object({ profile: z.unknown() }) },
 			401: { description: 'Not signed in' },

@@ -24,6 +24,7 @@ export const routes = defineRoutes(
 		summary: 'Start enrolment: a new TOTP key (needs the current password, if the account has one)',
 		auth: true,
 		body: setupInput,
+		bodyOptional: true,
 		responses: {
 			200: {
 				description: 'The key, as an otpauth URI, base32 secret and QR code (SVG)',

@@ -1,25 +1,15 @@
 import { json } from '@sveltejs/kit';
 import { Readable } from 'node:stream';
-import { ApiError } from '$lib/server/api/errors';
-import { endpoint, methodNotAllowed, readBody, requireUser } from '$lib/server/api/http';
+import { endpoint, methodNotAllowed, readBody, readQuery, requireUser } from '$lib/server/api/http';
 import { coverKey, getStore } from '$lib/server/blobs';
-import { MAX_COVER_BYTES, replaceCover } from '$lib/server/library/covers';
+import { coverQuery, MAX_COVER_BYTES, replaceCover } from '$lib/server/library/covers';
 import { findVisibleTrack } from '$lib/server/library/tracks';
 import { logger } from '$lib/server/logger';
-import { COVER_SIZES, placeholderCover } from '$lib/server/media/covers';
-
-type CoverSize = keyof typeof COVER_SIZES;
-const isSize = (s: string | null): s is CoverSize => !!s && s in COVER_SIZES;
+import { placeholderCover } from '$lib/server/media/covers';
 
 export const GET = endpoint(async (event) => {
 	const { user } = requireUser(event);
-	const size = event.url.searchParams.get('size') ?? 'md';
-	if (!isSize(size))
-		throw new ApiError(
-			400,
-			'VALIDATION',
-			`size must be one of ${Object.keys(COVER_SIZES).join(', ')}`
-		);
+	const { size } = readQuery(event.url, coverQuery);
 	const track = await findVisibleTrack(event.params.id!, user);
 	const headers = {
 		'content-type': 'image/webp',

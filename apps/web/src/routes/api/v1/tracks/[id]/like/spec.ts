@@ -1,5 +1,7 @@
-import { defineRoutes } from '$lib/server/api/route-spec';
+import { defineRoutes, uuidParams } from '$lib/server/api/route-spec';
 import { likeStateSchema } from '$lib/server/library/likes';
+
+const ids = uuidParams('id');
 
 const path = '/api/v1/tracks/{id}/like';
 
@@ -9,6 +11,7 @@ export const routes = defineRoutes(
 		path,
 		summary: 'Like a track (idempotent)',
 		auth: true,
+		params: ids,
 		responses: {
 			200: { description: 'Liked; likeCount after the change', schema: likeStateSchema },
 			401: { description: 'Not signed in' },
@@ -20,6 +23,7 @@ export const routes = defineRoutes(
 		path,
 		summary: 'Remove your like (idempotent)',
 		auth: true,
+		params: ids,
 		responses: {
 			200: { description: 'Not liked; likeCount after the change', schema: likeStateSchema },
 			401: { description: 'Not signed in' },
