@@ -1,7 +1,7 @@
 import type { Page } from '@playwright/test';
 import { expect, publicTrack, test, uniqueWord } from '../fixtures.ts';
 import { RoomPage } from '../pages/room.page.ts';
-import { createRoomWithInvite } from '../pages/sync.ts';
+import { createRoomWithInvite, RoomRemote } from '../pages/sync.ts';
 
 // A phone network that refuses WebSockets, or drops the connection, still gets a working room
 // (issue 17): HTTP long-polling as the fallback, a clear banner while the connection is gone.
@@ -88,11 +88,13 @@ test(
 test(
 	'a dropped connection shows a reconnecting banner, and the room catches up once back',
 	{ tag: ['@rooms', '@phone'] },
-	async ({ page, signedInUser }, testInfo) => {
+	async ({ page, signedInUser, baseURL }, testInfo) => {
 		void signedInUser;
 		const word = uniqueWord();
 		const title = `Dropped ${word}`;
+		const away = `Meanwhile ${word}`;
 		await publicTrack(page.request, testInfo, title, `Artist ${word}`, 660);
+		const later = await publicTrack(page.request, testInfo, away, `Artist ${word}`, 770);
 		const { roomId } = await createRoomWithInvite(page.request, `Dropped ${word}`);
 
 		// Every realtime WebSocket goes through this route: passed on to the server while `up`,
@@ -123,9 +125,20 @@ test(
 		await expect(page.getByRole('alert').filter({ hasText: 'You are offline' })).toBeVisible();
 		await expect(room.score(title)).toHaveText('1');
 
+		// Meanwhile the room changes (the same host, from another device): the page cannot hear it.
+		const remote = await RoomRemote.forPage(page, baseURL!, roomId);
+		try {
+			await remote.queue(later.id);
+		} finally {
+			remote.close();
+		}
+		await expect(room.item(away)).toHaveCount(0);
+
 		up = true;
 		await expect(banner).toHaveCount(0, { timeout: 30_000 });
 		await expect(room.root).toHaveAttribute('data-room-status', 'ready');
+		// Back: the room resynced, and shows what happened while it was away.
+		await expect(room.item(away)).toBeVisible();
 		// Back in business: a new message goes through and shows.
 		const text = `back again ${word}`;
 		await room.sendChat(text);
