@@ -116,6 +116,15 @@ test(
 		const room = new RoomPage(page);
 		await room.goto(roomId);
 		await expectAccessible(page, testInfo, 'room');
+		// The room's own settings and invite dialogs.
+		await room.settingsButton.click();
+		await expect(room.settingsDialog).toBeVisible();
+		await expectAccessible(page, testInfo, 'room-settings');
+		await room.settingsDialog.getByRole('button', { name: 'Close', exact: true }).click();
+		await room.inviteButton.click();
+		await expect(room.inviteDialog).toBeVisible();
+		await expectAccessible(page, testInfo, 'room-invite');
+		await room.inviteDialog.getByRole('button', { name: 'Close', exact: true }).click();
 
 		// What the room plays is announced politely, without anyone looking.
 		const announcement = page.getByTestId('now-playing-announcement');
