@@ -1,4 +1,4 @@
-import { chromium, defineConfig, devices } from '@playwright/test';
+import { chromium, defineConfig, devices, webkit, type Project } from '@playwright/test';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { BASE_URL, MAILBOX_PORT, REMOTE } from './target.ts';
@@ -27,6 +27,35 @@ function browserLaunchOptions() {
 	};
 }
 
+/**
+ * Phones: a Pixel 7 profile (Chromium: touch, mobile UA, 412×839 at DPR 2.6) for the specs tagged
+ * @phone only, so CI runs a bounded subset twice rather than everything. WebKit (an iPhone
+ * profile) joins when Playwright's WebKit is installed (`playwright install webkit`).
+ */
+function phoneProjects(): Project[] {
+	const phones: Project[] = [
+		{
+			name: 'phone',
+			grep: /@phone/,
+			use: { ...devices['Pixel 7'], launchOptions: browserLaunchOptions() }
+		}
+	];
+	let webkitPath = '';
+	try {
+		webkitPath = webkit.executablePath();
+	} catch {
+		// no WebKit build for this platform
+	}
+	if (webkitPath && existsSync(webkitPath)) {
+		phones.push({ name: 'webkit', grep: /@phone/, use: { ...devices['iPhone 14'] } });
+	} else if (!process.env.TEST_WORKER_INDEX) {
+		console.log(
+			'WebKit is not installed (npx playwright install webkit): the webkit project is skipped.'
+		);
+	}
+	return phones;
+}
+
 export default defineConfig({
 	testDir: './specs',
 	outputDir: './test-results',
@@ -48,8 +77,11 @@ export default defineConfig({
 	projects: [
 		{
 			name: 'chromium',
+			// Phone-only checks (touch targets, a phone-sized viewport) mean nothing on a desktop.
+			grepInvert: /@phone-only/,
 			use: { ...devices['Desktop Chrome'], launchOptions: browserLaunchOptions() }
-		}
+		},
+		...phoneProjects()
 	],
 	// Against BASE_URL the deployment is already running: nothing is started here.
 	webServer: REMOTE

@@ -116,11 +116,13 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
 
 export const handle = sequence(access, securityHeaders, originCheck, auth, guestGate, adminGate);
 
+/**
+ * What an error page shows: never the error itself, but the request id, the key to this
+ * request's log lines (and the `x-request-id` header of the same response).
+ */
 export const handleError: HandleServerError = ({ error, event, status, message }) => {
-	if (status === 404) return { message, code: 'NOT_FOUND' };
-	logger('http').error(
-		{ err: error, requestId: event.locals.requestId, path: event.url.pathname },
-		'unhandled error'
-	);
-	return { message: 'Something went wrong', code: 'INTERNAL', requestId: event.locals.requestId };
+	const requestId = event.locals.requestId;
+	if (status === 404) return { message, code: 'NOT_FOUND', requestId };
+	logger('http').error({ err: error, requestId, path: event.url.pathname }, 'unhandled error');
+	return { message: 'Something went wrong', code: 'INTERNAL', requestId };
 };

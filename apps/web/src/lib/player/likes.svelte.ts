@@ -2,6 +2,7 @@
 // one place updates the others at once. Server answers win; failures roll back.
 import { SvelteMap } from 'svelte/reactivity';
 import type { LikeState } from '$lib/library/types';
+import { toasts } from '$lib/toasts/toasts.svelte';
 import type { Track } from '$lib/types';
 
 const overrides = new SvelteMap<string, LikeState>();
@@ -12,7 +13,7 @@ export function likeState(track: Pick<Track, 'id' | 'likedByMe' | 'likeCount'>):
 	return overrides.get(track.id) ?? { liked: track.likedByMe, likeCount: track.likeCount };
 }
 
-/** Flips the like; resolves to an error message, or null on success. */
+/** Flips the like; resolves to an error message (also shown as a toast), or null on success. */
 export async function toggleLike(
 	track: Pick<Track, 'id' | 'likedByMe' | 'likeCount'>
 ): Promise<string | null> {
@@ -33,7 +34,7 @@ export async function toggleLike(
 			(Partial<LikeState> & { error?: { message?: string } }) | null;
 		if (!r.ok) {
 			overrides.set(track.id, before);
-			return body?.error?.message ?? `Could not update the like (HTTP ${r.status})`;
+			return failed(body?.error?.message ?? `Could not update the like (HTTP ${r.status})`);
 		}
 		overrides.set(track.id, {
 			liked: body?.liked ?? liked,
@@ -42,8 +43,13 @@ export async function toggleLike(
 		return null;
 	} catch {
 		overrides.set(track.id, before);
-		return 'Could not reach the server';
+		return failed('Could not reach the server');
 	} finally {
 		busy.delete(track.id);
 	}
+}
+
+function failed(message: string): string {
+	toasts.error(message);
+	return message;
 }

@@ -24,6 +24,7 @@ import type {
 	RoomUpdated,
 	Versioned
 } from '@chorus/protocol';
+import { toasts } from '$lib/toasts/toasts.svelte';
 import type { RealtimeConnection } from './connection.svelte';
 import {
 	ACK_TIMEOUT_MS,
@@ -41,7 +42,6 @@ const JOIN_RETRY_MS = 2_000;
 /** Re-syncs in a row before giving up on catching up (the next event or reconnect tries again). */
 const MAX_SYNC_ROUNDS = 3;
 const REACTION_LIFETIME_MS = 2_600;
-const NOTICE_LIFETIME_MS = 6_000;
 /** Floating reactions kept at once: a burst from many members must not flood the DOM. */
 const MAX_FLOATING_REACTIONS = 30;
 /** Presence updates kept while a join is answered (a room holds at most a few hundred members). */
@@ -56,11 +56,6 @@ export interface FloatingReaction {
 	displayName: string;
 	/** 0..1, horizontal start, so simultaneous reactions do not stack. */
 	x: number;
-}
-
-export interface Notice {
-	id: number;
-	message: string;
 }
 
 /**
@@ -85,7 +80,6 @@ export class RoomState {
 	chat = $state<ChatMessage[]>([]);
 	version = $state(0);
 	reactions = $state<FloatingReaction[]>([]);
-	notices = $state<Notice[]>([]);
 
 	readonly isStaff = $derived(this.me?.role === 'host' || this.me?.role === 'cohost');
 	/** Server time minus Date.now(), from the last snapshot: the fallback until the clock syncs. */
@@ -422,14 +416,9 @@ export class RoomState {
 
 	// ---- notices ----
 
+	/** A failed command, shown as an app-wide toast (it outlives leaving the room page). */
 	notify(message: string) {
-		const id = ++this.#seq;
-		this.notices = [...this.notices, { id, message }].slice(-4);
-		this.#later(NOTICE_LIFETIME_MS, () => this.dismiss(id));
-	}
-
-	dismiss(id: number) {
-		this.notices = this.notices.filter((n) => n.id !== id);
+		toasts.error(message);
 	}
 
 	// ---- commands ----

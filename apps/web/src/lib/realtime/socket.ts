@@ -21,9 +21,20 @@ function override(): string | null {
 	}
 }
 
-/** Same origin by default (nginx / the Vite proxy route /socket.io); a URL for split deployments. */
+/**
+ * Same origin by default (nginx / the Vite proxy route /socket.io); a URL for split deployments.
+ *
+ * WebSocket first (no polling round trips for a working network), and HTTP long-polling when the
+ * WebSocket cannot open: phone carriers, hotel Wi-Fi and some proxies refuse the upgrade.
+ * `tryAllTransports` moves on to polling within the same attempt instead of retrying the
+ * WebSocket forever.
+ */
 export function connectRealtime(url: string): RealtimeSocket {
-	const options = { withCredentials: true, transports: ['websocket', 'polling'] };
+	const options = {
+		withCredentials: true,
+		transports: ['websocket', 'polling'],
+		tryAllTransports: true
+	};
 	const target = override() ?? url;
 	return target ? io(target, options) : io(options);
 }
