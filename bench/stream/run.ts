@@ -3,16 +3,23 @@
 //
 //   node --import tsx bench/stream/run.ts [--clients 50] [--seconds 10] [--range-kib 256]
 //     [--warmup 2] [--file-mb 10] [--seed 1] [--engine wrk|node] [--nginx-workers 1]
-//     [--wrk-threads 1] [--verify 64] [--rounds 3] [--node-raw 1]
+//     [--wrk-threads 1] [--verify 64] [--rounds 3] [--node-raw 1] [--accel 1]
+//
+// --accel 1 adds `ours_accel`: the same request through nginx (deploy/nginx/nginx.conf.template)
+// in front of a web process with STREAM_ACCEL=/_blobs/, which authorises and hands the file to
+// nginx with X-Accel-Redirect (scripts/lib/topology.ts startNginx).
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
+import { randomBytes } from 'node:crypto';
 import { freePort } from '../../scripts/lib/postgres.ts';
-import { spawnNode } from '../../tests/servers.ts';
+import { BLOBS_PREFIX, startNginx as startFront, stopService } from '../../scripts/lib/topology.ts';
+import { spawnNode, startWeb } from '../../tests/servers.ts';
 import { makeAudio, MIME, PCM_BYTES_PER_SECOND } from '../lib/audio.ts';
 import { startApp, tempDir, uploadFile, waitUntilProcessed } from '../lib/app.ts';
 import { benchArgs, runBench, type Cleanup } from '../lib/harness.ts';
 import {
+	childPids,
 	cpuSeconds,
 	line,
 	machineBusy,
@@ -45,7 +52,8 @@ const args = benchArgs(
 		'wrk-threads': 1,
 		verify: 64,
 		rounds: 3,
-		'node-raw': 1
+		'node-raw': 1,
+		accel: 1
 	},
 	{
 		clients: [1, 1000],
@@ -58,13 +66,14 @@ const args = benchArgs(
 		'wrk-threads': [1, 16],
 		verify: [0, 10_000],
 		rounds: [1, 10],
-		'node-raw': [0, 1]
+		'node-raw': [0, 1],
+		accel: [0, 1]
 	},
 	{ engine: ['wrk', 'node'] as const }
 );
 
-// Setup and teardown take well under two minutes; each target runs warm-up + rounds x seconds.
-const limitMs = (150 + 3 * (args.warmup + args.rounds * (args.seconds + 2))) * 1000;
+// Setup and teardown take well under two minutes; each of up to 4 targets runs warm-up + rounds x seconds.
+const limitMs = (150 + 4 * (args.warmup + args.rounds * (args.seconds + 2))) * 1000;
 
 interface Target {
 	name: string;
@@ -153,6 +162,39 @@ await runBench('stream bench', limitMs, async (cleanup) => {
 			dbPids: () => backendPids(app.databaseUrl)
 		}
 	];
+	if (args.accel) {
+		// A second web process on the same database and blobs (the same cookie and track),
+		// behind the deployment's nginx config with as many workers as the baseline.
+		const web = await startWeb({
+			DATABASE_URL: app.databaseUrl,
+			...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
+			RATE_LIMIT_NAMESPACE: `bench-${randomBytes(6).toString('hex')}`,
+			DATA_DIR: app.dataDir,
+			MEDIA_WORKER: 'false',
+			LOG_LEVEL: 'warn',
+			STREAM_ACCEL: BLOBS_PREFIX
+		});
+		cleanup.add('stop accel web server', () => web.stop());
+		const frontDir = await tempDir(cleanup, 'front');
+		const front = await startFront({
+			dir: frontDir,
+			port: await freePort(),
+			workers: args['nginx-workers'],
+			webServers: [`127.0.0.1:${web.port}`],
+			// Unused here; the upstream needs a server.
+			realtimeServers: ['127.0.0.1:9'],
+			blobsDir: join(app.dataDir, 'blobs'),
+			accessLog: 'off'
+		});
+		cleanup.add('stop front nginx', () => stopService(front));
+		const frontPid = front.child.pid!;
+		targets.push({
+			name: 'ours_accel',
+			url: `${front.url}/api/v1/tracks/${track.id}/stream`,
+			pids: () => [web.child.pid!, ...childPids(frontPid)],
+			dbPids: () => backendPids(app.databaseUrl)
+		});
+	}
 	if (args['node-raw']) {
 		const raw = await startRawNode(cleanup, blob);
 		targets.splice(1, 0, {
@@ -183,6 +225,13 @@ await runBench('stream bench', limitMs, async (cleanup) => {
 	if (args['node-raw']) {
 		note(
 			'node_raw: plain node:http + fs stream of the same blob, no framework/auth/DB (reference)'
+		);
+	}
+	if (args.accel) {
+		note(
+			'ours_accel: nginx (deploy template, same workers, no access log) -> web app with ' +
+				'STREAM_ACCEL (session + track lookup) -> X-Accel-Redirect -> nginx sends the file; ' +
+				'server_cpu counts that web process and the nginx workers'
 		);
 	}
 
@@ -301,14 +350,23 @@ await runBench('stream bench', limitMs, async (cleanup) => {
 		`other processes' CPU use between runs: up to ${(otherLoad * 100).toFixed(0)}% of all cores`
 	);
 	if (otherLoad > 0.15) note('WARNING: other processes competed for the CPUs; rerun when idle');
+	const nginxRps = summary.nginx!.rps;
 	const ours = summary.ours!;
-	const ratio = ours.rps / summary.nginx!.rps;
-	line('ratio_throughput ours/nginx', ratio, 'x', 3);
+	line('ratio_throughput ours/nginx', ours.rps / nginxRps, 'x', 3);
 	line('ratio_p99 ours/nginx', ours.p99 / summary.nginx!.p99, 'x', 2);
 	if (summary.node_raw) {
 		line('ratio_throughput ours/node_raw', ours.rps / summary.node_raw.rps, 'x', 3);
 	}
-	verdict('throughput >= 0.5x nginx', ratio >= 0.5, `${ratio.toFixed(3)}x`);
-	verdict('p99 < 20 ms', ours.p99 < 20, `${ours.p99.toFixed(2)} ms`);
-	verdict('no errors', ours.errors === 0, `${ours.errors} errors`);
+	const accel = summary.ours_accel;
+	if (accel) {
+		line('ratio_throughput ours_accel/nginx', accel.rps / nginxRps, 'x', 3);
+		line('ratio_p99 ours_accel/nginx', accel.p99 / summary.nginx!.p99, 'x', 2);
+		line('ratio_throughput ours_accel/ours', accel.rps / ours.rps, 'x', 2);
+	}
+	// The targets are for what production runs: behind nginx with STREAM_ACCEL when measured.
+	const [name, judged] = accel ? ['ours_accel', accel] : ['ours', ours];
+	const ratio = judged.rps / nginxRps;
+	verdict(`${name} throughput >= 0.5x nginx`, ratio >= 0.5, `${ratio.toFixed(3)}x`);
+	verdict(`${name} p99 < 20 ms`, judged.p99 < 20, `${judged.p99.toFixed(2)} ms`);
+	verdict(`${name} no errors`, judged.errors === 0, `${judged.errors} errors`);
 });

@@ -94,7 +94,7 @@ function startProcess(
 	return { name, url, port, child, output: () => log };
 }
 
-function stopProcess(s: Service | undefined): Promise<void> {
+export function stopService(s: Service | undefined): Promise<void> {
 	return new Promise((resolve) => {
 		if (!s || s.child.exitCode !== null || s.child.signalCode !== null) return resolve();
 		const timer = setTimeout(() => s.child.kill('SIGKILL'), 10_000);
@@ -122,10 +122,62 @@ async function waitFor(s: Service, probe: () => Promise<boolean>, timeoutMs = 30
 
 const httpOk = (url: string) => async () => (await fetch(url)).ok;
 
+export interface NginxOptions {
+	/** Prefix: nginx.conf, nginx.pid, error.log and temp/ go here (it must exist). */
+	dir: string;
+	port: number;
+	workers: number;
+	/** host:port of each web process. */
+	webServers: string[];
+	/** host:port of each realtime node. */
+	realtimeServers: string[];
+	/** The web app's DATA_DIR/blobs, served at /_blobs/ (internal). */
+	blobsDir: string;
+	/** A file (format `main`), or `off`. */
+	accessLog: string;
+}
+
+/**
+ * Debian's nginx with deploy/nginx/nginx.conf.template on 127.0.0.1:port, in the foreground,
+ * with a prefix of its own (pid and error log in it): the system's nginx is never touched.
+ * Resolves once it listens; stop it with SIGTERM (stopService).
+ */
+export async function startNginx(o: NginxOptions): Promise<Service> {
+	const bin = nginxBinary();
+	if (!bin) throw new Error('nginx is not installed (apt-get install -y nginx)');
+	await mkdir(join(o.dir, 'temp'), { recursive: true });
+	const conf = renderNginxConfig(await readFile(NGINX_TEMPLATE, 'utf8'), {
+		CHORUS_LISTEN: `127.0.0.1:${o.port}`,
+		CHORUS_WORKERS: String(o.workers),
+		// Fixed loopback addresses: no `resolve`, which Debian's nginx 1.22 does not have.
+		CHORUS_RESOLVER: '',
+		CHORUS_WEB_SERVERS: o.webServers.map((s) => `server ${s};`).join(' '),
+		CHORUS_REALTIME_SERVERS: o.realtimeServers.map((s) => `server ${s};`).join(' '),
+		CHORUS_BLOBS_DIR: o.blobsDir,
+		CHORUS_ACCESS_LOG: o.accessLog === 'off' ? 'off' : `${o.accessLog} main`,
+		CHORUS_TEMP_DIR: join(o.dir, 'temp')
+	});
+	const confPath = join(o.dir, 'nginx.conf');
+	await writeFile(confPath, conf);
+	// As root, workers would run as nobody and could not read a private (0700) temp dir.
+	const global = `daemon off; pid ${join(o.dir, 'nginx.pid')};${process.getuid?.() === 0 ? ' user root;' : ''}`;
+	const args = ['-p', o.dir, '-c', confPath, '-e', join(o.dir, 'error.log'), '-g', global];
+	const test = spawnSync(bin, [...args, '-t'], { encoding: 'utf8' });
+	if (test.status !== 0) throw new Error(`nginx -t failed:\n${test.stderr}`);
+	const url = `http://127.0.0.1:${o.port}`;
+	const nginx = startProcess('nginx', bin, args, {}, o.port, url);
+	try {
+		await waitFor(nginx, httpOk(`${url}/nginx-health`), 10_000);
+	} catch (err) {
+		await stopService(nginx);
+		throw err;
+	}
+	return nginx;
+}
+
 export async function startTopology(opts: TopologyOptions = {}): Promise<Topology> {
 	const log = opts.log ?? (() => {});
-	const nginxBin = nginxBinary();
-	if (!nginxBin) throw new Error('nginx is not installed (apt-get install -y nginx)');
+	if (!nginxBinary()) throw new Error('nginx is not installed (apt-get install -y nginx)');
 	for (const [what, file] of [
 		['apps/web/build', WEB_BUILD],
 		['apps/realtime/dist', REALTIME_BUILD]
@@ -153,9 +205,9 @@ export async function startTopology(opts: TopologyOptions = {}): Promise<Topolog
 	const stop = async () => {
 		// Front to back: nginx first so nothing new arrives, redis and the database last.
 		const byName = new Map(started.map((s) => [s.name, s]));
-		await stopProcess(byName.get('nginx'));
-		await Promise.all(['web', 'realtime-1', 'realtime-2'].map((n) => stopProcess(byName.get(n))));
-		await stopProcess(byName.get('redis'));
+		await stopService(byName.get('nginx'));
+		await Promise.all(['web', 'realtime-1', 'realtime-2'].map((n) => stopService(byName.get(n))));
+		await stopService(byName.get('redis'));
 		await db?.stop().catch((err: unknown) => console.error('[topology] drop database:', err));
 		await rm(dir, { recursive: true, force: true });
 	};
@@ -234,30 +286,19 @@ export async function startTopology(opts: TopologyOptions = {}): Promise<Topolog
 		]);
 		log(`web ${web.url}, realtime ${realtime.map((r) => r.url).join(' ')}`);
 
-		const conf = renderNginxConfig(await readFile(NGINX_TEMPLATE, 'utf8'), {
-			CHORUS_LISTEN: `127.0.0.1:${nginxPort}`,
-			CHORUS_WORKERS: String(opts.nginxWorkers ?? 1),
-			CHORUS_RESOLVER: '',
-			CHORUS_WEB_SERVERS: `server 127.0.0.1:${webPort};`,
-			CHORUS_REALTIME_SERVERS: realtime.map((r) => `server 127.0.0.1:${r.port};`).join(' '),
-			CHORUS_BLOBS_DIR: join(dataDir, 'blobs'),
-			CHORUS_ACCESS_LOG: accessLog,
-			CHORUS_TEMP_DIR: join(dir, 'temp')
+		const nginx = await startNginx({
+			dir,
+			port: nginxPort,
+			workers: opts.nginxWorkers ?? 1,
+			webServers: [`127.0.0.1:${webPort}`],
+			realtimeServers: realtime.map((r) => `127.0.0.1:${r.port}`),
+			blobsDir: join(dataDir, 'blobs'),
+			accessLog
 		});
-		const confPath = join(dir, 'nginx.conf');
-		await writeFile(confPath, conf);
-		// A prefix of our own and pid/error log in it: the system's nginx is never touched.
-		// As root, workers would run as nobody and could not read the private (0700) temp dir.
-		const global = `daemon off; pid ${join(dir, 'nginx.pid')};${process.getuid?.() === 0 ? ' user root;' : ''}`;
-		const nginxArgs = ['-p', dir, '-c', confPath, '-e', join(dir, 'error.log'), '-g', global];
-		const test = spawnSync(nginxBin, [...nginxArgs, '-t'], { encoding: 'utf8' });
-		if (test.status !== 0) throw new Error(`nginx -t failed:\n${test.stderr}`);
-		const nginx = startProcess('nginx', nginxBin, nginxArgs, {}, nginxPort, url);
 		started.push(nginx);
 		// Ready when the whole chain answers through nginx (/readyz itself is not public there:
 		// the web app's /api/v1/health checks the same PostgreSQL and Redis).
 		await waitFor(nginx, httpOk(`http://127.0.0.1:${nginxPort}/api/v1/health`));
-		await waitFor(nginx, httpOk(`http://127.0.0.1:${nginxPort}/nginx-health`));
 		log(`nginx ${url}`);
 
 		return {

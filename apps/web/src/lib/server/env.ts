@@ -58,6 +58,12 @@ const schema = z.object({
 			.regex(/^\/[\w./-]*\/$/, 'an nginx location prefix such as /_blobs/')
 			.optional()
 	),
+	/**
+	 * With STREAM_ACCEL: how long nginx may reuse an authorised answer for the same session and
+	 * track (X-Accel-Expires), so a player's Range requests skip the app. 0 = authorise every
+	 * request. A revoked session or a track made private keeps streaming for at most this long.
+	 */
+	STREAM_ACCEL_CACHE_SEC: z.coerce.number().int().min(0).max(300).default(0),
 	/** S3 driver: answer authorised stream requests with a 302 to a short-lived presigned URL. */
 	STREAM_S3_REDIRECT: bool.default(false),
 	/** Comma-separated emails that are admins once verified (as well as users.is_admin). */

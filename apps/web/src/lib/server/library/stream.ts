@@ -38,7 +38,7 @@ export const PRESIGN_TTL_SEC = 600;
  * its `internal` location over the local blob directory) or S3 itself (a presigned redirect).
  */
 async function handOff(key: string, mimeType: string, headers: Headers) {
-	const { STREAM_ACCEL, STREAM_S3_REDIRECT } = getEnv();
+	const { STREAM_ACCEL, STREAM_ACCEL_CACHE_SEC, STREAM_S3_REDIRECT } = getEnv();
 	const store = getStore();
 	if (STREAM_ACCEL && store.kind === 'local') {
 		// nginx answers 200/206/416 (and HEAD) from the file with its own Range and If-Range
@@ -46,6 +46,8 @@ async function handOff(key: string, mimeType: string, headers: Headers) {
 		headers.set('x-accel-redirect', `${STREAM_ACCEL}${key}`);
 		// nginx sends its own on a 200; passed through, this one would be doubled.
 		headers.delete('accept-ranges');
+		// nginx's own cache instruction, never passed to the client (see the template).
+		if (STREAM_ACCEL_CACHE_SEC > 0) headers.set('x-accel-expires', String(STREAM_ACCEL_CACHE_SEC));
 		return new Response(null, { status: 200, headers });
 	}
 	if (STREAM_S3_REDIRECT && store.presignGet) {
