@@ -192,6 +192,49 @@ describe.skipIf(!nginx)(
 	}
 );
 
+describe.skipIf(!nginx)(
+	nginx
+		? 'without STREAM_ACCEL: the app streams through nginx (docker-compose with S3 does)'
+		: 'without STREAM_ACCEL: SKIPPED, nginx is not installed (apt-get install -y nginx)',
+	() => {
+		let topology: Topology;
+		let dir: string;
+		beforeAll(async () => {
+			dir = await mkdtemp(join(tmpdir(), 'chorus-topology-plain-'));
+			topology = await startTopology({
+				webEnv: { RATE_LIMIT_REGISTER_PER_IP: '1000', STREAM_ACCEL: '' }
+			});
+		}, 120_000);
+		afterAll(async () => {
+			await topology?.stop();
+			if (dir) await rm(dir, { recursive: true, force: true });
+		});
+
+		it('200, 206, 304 and 416 come from the app, Range and If-None-Match passed on', async () => {
+			const owner = await signUp(topology.url);
+			const file = await makeAudio(dir, 'mp3', { seconds: 2, title: 'Plain' });
+			const bytes = await readFile(file);
+			const track = await (await owner.upload(file)).json();
+			const full = await owner.call(track.streamUrl);
+			expect(full.status).toBe(200);
+			expect(Buffer.from(await full.arrayBuffer()).equals(bytes)).toBe(true);
+			const part = await owner.call(track.streamUrl, { headers: { range: 'bytes=10-1009' } });
+			expect(part.status).toBe(206);
+			expect(part.headers.get('content-range')).toBe(`bytes 10-1009/${bytes.length}`);
+			expect(Buffer.from(await part.arrayBuffer()).equals(bytes.subarray(10, 1010))).toBe(true);
+			const cached = await owner.call(track.streamUrl, {
+				headers: { 'if-none-match': `"${track.sha256}"` }
+			});
+			expect(cached.status).toBe(304);
+			const bad = await owner.call(track.streamUrl, {
+				headers: { range: `bytes=${bytes.length}-` }
+			});
+			expect(bad.status).toBe(416);
+			expect((await bad.json()).error.code).toBe('RANGE_NOT_SATISFIABLE');
+		});
+	}
+);
+
 const CACHE_SEC = 2;
 
 describe.skipIf(!nginx)(
