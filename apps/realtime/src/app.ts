@@ -76,8 +76,8 @@ export interface AppDeps {
 	/** Bearer token for /metrics; unset = only peers on this host may read it. */
 	metricsToken?: string;
 	/**
-	 * This node's name, answered as `X-Chorus-Node` on every HTTP and Socket.IO response (the
-	 * WebSocket upgrade included) and in /readyz, so a test or an operator behind a load
+	 * This node's name, answered as `X-Chorus-Node` on every HTTP response (/readyz included)
+	 * and Socket.IO response (the WebSocket upgrade too), so a test or an operator behind a load
 	 * balancer can tell which node served them. Unset: not disclosed.
 	 */
 	nodeId?: string;
