@@ -229,7 +229,9 @@ describe('docker-compose.yml', () => {
 			expect(nginx).toMatch(/image: nginx:1\.\d+\.\d+-alpine$/m);
 			expect(nginx).toMatch(/published: "?8080"?$/m);
 			expect(nginx).toMatch(/target: 80$/m);
-			expect(nginx).toMatch(/deploy\/nginx\/nginx\.conf/);
+			expect(nginx).toMatch(/deploy\/nginx\/nginx\.conf\.template/);
+			expect(nginx).toMatch(/\/etc\/nginx\/templates\/nginx\.conf\.template/);
+			expect(nginx).toMatch(/NGINX_ENVSUBST_OUTPUT_DIR: \/etc\/nginx$/m);
 
 			const realtime = serviceBlock(stdout, 'realtime');
 			expect(realtime).toMatch(/replicas: 2\b/);

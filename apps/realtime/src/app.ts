@@ -75,6 +75,12 @@ export interface AppDeps {
 	idlePauseMs?: number;
 	/** Bearer token for /metrics; unset = only peers on this host may read it. */
 	metricsToken?: string;
+	/**
+	 * This node's name, answered as `X-Chorus-Node` on every HTTP response (/readyz included)
+	 * and Socket.IO response (the WebSocket upgrade too), so a test or an operator behind a load
+	 * balancer can tell which node served them. Unset: not disclosed.
+	 */
+	nodeId?: string;
 }
 
 export interface RealtimeApp {
@@ -112,6 +118,19 @@ export function createApp(deps: AppDeps): RealtimeApp {
 		parser: { Encoder, Decoder }
 	});
 	if (redis) io.adapter(createAdapter(redis.pub, redis.sub, { key: deps.adapterKey }));
+	const { nodeId } = deps;
+	if (nodeId) {
+		app.use((_req, res, next) => {
+			res.setHeader('x-chorus-node', nodeId);
+			next();
+		});
+		// initial_headers: the polling handshake; headers: every later response and the 101.
+		for (const event of ['initial_headers', 'headers'] as const) {
+			io.engine.on(event, (headers: Record<string, string>) => {
+				headers['x-chorus-node'] = nodeId;
+			});
+		}
+	}
 	hardenHttp(httpServer, io);
 
 	const metrics = createMetrics(io);

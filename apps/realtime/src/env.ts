@@ -44,6 +44,8 @@ const schema = (production: boolean) =>
 				.min(METRICS_TOKEN_MIN_LENGTH, 'use at least 16 characters (openssl rand -hex 32)')
 				.optional()
 		),
+		// Answered as X-Chorus-Node (see AppDeps.nodeId); empty counts as unset.
+		NODE_ID: z.preprocess((v) => (v === '' ? undefined : v), z.string().max(64).optional()),
 		LOG_LEVEL: z
 			.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
 			.default('info')

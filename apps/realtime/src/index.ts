@@ -21,6 +21,7 @@ const app = createApp({
 	adapterKey: env.REDIS_ADAPTER_KEY,
 	idlePauseMs: env.ROOM_IDLE_PAUSE_SEC * 1000,
 	metricsToken: env.METRICS_TOKEN,
+	nodeId: env.NODE_ID,
 	eventLimits: {
 		points: env.EVENT_RATE_POINTS,
 		durationSec: env.EVENT_RATE_WINDOW_SEC,

@@ -138,6 +138,60 @@ describe('S3 storage driver (s3rver)', () => {
 		expect((await user.call(track.streamUrl)).status).toBe(404);
 	});
 
+	it('STREAM_S3_REDIRECT: an authorised request gets a 302 to a presigned URL S3 serves', async () => {
+		const file = await makeAudio(dir, 'mp3', { seconds: 2, title: 'Presigned', frequencyHz: 523 });
+		const bytes = await readFile(file);
+		const res = await user.upload(file);
+		expect(res.status).toBe(201);
+		const track = await res.json();
+		// A second web process on the same database and bucket, handing the bytes to S3.
+		const redirecting = await webWith({
+			DATABASE_URL: database.url,
+			STORAGE_DRIVER: 's3',
+			S3_ENDPOINT: s3.endpoint,
+			S3_BUCKET: s3.bucket,
+			S3_REGION: s3.region,
+			S3_ACCESS_KEY_ID: s3.accessKeyId,
+			S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
+			S3_FORCE_PATH_STYLE: 'true',
+			STREAM_S3_REDIRECT: 'true'
+		});
+		try {
+			const url = redirecting.web.url + track.streamUrl;
+			const redirect = await fetch(url, { headers: { cookie: user.cookie }, redirect: 'manual' });
+			expect(redirect.status).toBe(302);
+			expect(redirect.headers.get('cache-control')).toBe('private, no-store');
+			const location = new URL(redirect.headers.get('location')!);
+			expect(location.origin).toBe(new URL(s3.endpoint).origin);
+			expect(location.pathname).toBe(`/${s3.bucket}/audio/${track.sha256}`);
+			expect(location.searchParams.get('X-Amz-Expires')).toBe('600');
+			expect(location.searchParams.get('response-content-type')).toBe('audio/mpeg');
+			expect(location.searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
+
+			// S3 answers the range itself, with the content type the URL asked for.
+			const part = await fetch(location, { headers: { range: 'bytes=100-1099' } });
+			expect(part.status).toBe(206);
+			expect(part.headers.get('content-type')).toBe('audio/mpeg');
+			expect(Buffer.from(await part.arrayBuffer()).equals(bytes.subarray(100, 1100))).toBe(true);
+			// s3rver does not check query signatures (real S3 and MinIO refuse a changed
+			// response-content-type or an expired URL), so only the signed parameters are checked.
+			expect(location.searchParams.get('X-Amz-SignedHeaders')).toBe('host');
+
+			// Authorisation and 304 come first, exactly as on the direct path.
+			const stranger = await signUp(redirecting.web.url);
+			const hidden = await fetch(url, { headers: { cookie: stranger.cookie }, redirect: 'manual' });
+			expect(hidden.status).toBe(404);
+			expect((await fetch(url, { redirect: 'manual' })).status).toBe(401);
+			const cached = await fetch(url, {
+				headers: { cookie: user.cookie, 'if-none-match': `"${track.sha256}"` },
+				redirect: 'manual'
+			});
+			expect(cached.status).toBe(304);
+		} finally {
+			await redirecting.stop();
+		}
+	});
+
 	it('a failing S3 write answers an error and leaves no row and no temp file', async () => {
 		const file = await makeAudio(dir, 'mp3', { seconds: 2, title: 'S3 down' });
 		const sha = await sha256File(file);

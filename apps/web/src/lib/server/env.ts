@@ -46,6 +46,26 @@ const schema = z.object({
 	S3_ACCESS_KEY_ID: z.string().optional(),
 	S3_SECRET_ACCESS_KEY: z.string().optional(),
 	S3_FORCE_PATH_STYLE: bool.default(true),
+	/**
+	 * Prefix of nginx's `internal` location for local blobs (e.g. `/_blobs/`): once a stream
+	 * request is authorised, the app answers with X-Accel-Redirect and nginx sends the bytes.
+	 * Unset: the app streams itself. Only set it behind an nginx that has that location.
+	 */
+	STREAM_ACCEL: z.preprocess(
+		(v) => (v === '' ? undefined : v),
+		z
+			.string()
+			.regex(/^\/[\w./-]*\/$/, 'an nginx location prefix such as /_blobs/')
+			.optional()
+	),
+	/**
+	 * With STREAM_ACCEL: how long nginx may reuse an authorised answer for the same session and
+	 * track (X-Accel-Expires), so a player's Range requests skip the app. 0 = authorise every
+	 * request. A revoked session or a track made private keeps streaming for at most this long.
+	 */
+	STREAM_ACCEL_CACHE_SEC: z.coerce.number().int().min(0).max(300).default(0),
+	/** S3 driver: answer authorised stream requests with a 302 to a short-lived presigned URL. */
+	STREAM_S3_REDIRECT: bool.default(false),
 	/** Comma-separated emails that are admins once verified (as well as users.is_admin). */
 	ADMIN_EMAILS: z
 		.string()

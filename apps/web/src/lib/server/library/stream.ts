@@ -2,6 +2,7 @@ import parseRange from 'range-parser';
 import { Readable } from 'node:stream';
 import { ApiError } from '../api/errors.ts';
 import { audioKey, getStore } from '../blobs.ts';
+import { getEnv } from '../env.ts';
 import { logger } from '../logger.ts';
 import { countStreamed } from '../metrics.ts';
 
@@ -29,6 +30,38 @@ function etagMatches(header: string | null, etag: string): boolean {
 	return header.split(',').some((t) => t.trim().replace(/^W\//, '') === etag);
 }
 
+/** Long enough for a player to open and seek a track, short enough that a leaked URL soon dies. */
+export const PRESIGN_TTL_SEC = 600;
+
+/**
+ * Who sends the bytes once the request is authorised: this process, nginx (X-Accel-Redirect to
+ * its `internal` location over the local blob directory) or S3 itself (a presigned redirect).
+ */
+async function handOff(key: string, mimeType: string, headers: Headers) {
+	const { STREAM_ACCEL, STREAM_ACCEL_CACHE_SEC, STREAM_S3_REDIRECT } = getEnv();
+	const store = getStore();
+	if (STREAM_ACCEL && store.kind === 'local') {
+		// nginx answers 200/206/416 (and HEAD) from the file with its own Range and If-Range
+		// handling; it keeps the headers set here (see deploy/nginx/nginx.conf.template).
+		headers.set('x-accel-redirect', `${STREAM_ACCEL}${key}`);
+		// nginx sends its own on a 200; passed through, this one would be doubled.
+		headers.delete('accept-ranges');
+		// nginx's own cache instruction, never passed to the client (see the template).
+		if (STREAM_ACCEL_CACHE_SEC > 0) headers.set('x-accel-expires', String(STREAM_ACCEL_CACHE_SEC));
+		return new Response(null, { status: 200, headers });
+	}
+	if (STREAM_S3_REDIRECT && store.presignGet) {
+		const location = await store.presignGet(key, {
+			contentType: mimeType,
+			expiresInSec: PRESIGN_TTL_SEC
+		});
+		// The redirect itself must not be cached past the URL's life; the media behind it is.
+		const redirect = new Headers({ location, 'cache-control': 'private, no-store' });
+		return new Response(null, { status: 302, headers: redirect });
+	}
+	return null;
+}
+
 /**
  * GET/HEAD of a track's audio with single-range support (RFC 9110): 200, 206, 304, or 416 for an
  * unsatisfiable or malformed range. Content-addressed, so the SHA-256 is a perfect strong ETag.
@@ -47,6 +80,8 @@ export async function streamAudio(request: Request, track: Streamable): Promise<
 	if (etagMatches(request.headers.get('if-none-match'), etag)) {
 		return new Response(null, { status: 304, headers });
 	}
+	const handedOff = await handOff(audioKey(track.blobSha256), track.mimeType, headers);
+	if (handedOff) return handedOff;
 
 	let start = 0;
 	let end = size - 1;

@@ -6,6 +6,7 @@ import {
 	PutObjectCommand,
 	S3Client
 } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { createReadStream } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
@@ -153,6 +154,17 @@ export function createS3Store(opts: S3StoreOptions): BlobStore {
 				);
 			}
 			return body;
+		},
+
+		// Signed locally (no request to S3): the signature covers the key, the response type
+		// override and the expiry, so a client can neither widen nor extend it.
+		async presignGet(key, { contentType, expiresInSec }) {
+			assertValidKey(key);
+			return getSignedUrl(
+				client,
+				new GetObjectCommand({ Bucket: bucket, Key: key, ResponseContentType: contentType }),
+				{ expiresIn: expiresInSec }
+			);
 		},
 
 		async delete(key) {

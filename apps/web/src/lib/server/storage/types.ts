@@ -30,6 +30,11 @@ export interface BlobStore {
 	 * the local driver has one. Callers must treat the file as read-only.
 	 */
 	localPath?(key: string): string;
+	/**
+	 * A URL that lets anyone holding it GET the object (Range included) until it expires; only
+	 * the S3 driver has one. `contentType` is what the object is answered with.
+	 */
+	presignGet?(key: string, opts: { contentType: string; expiresInSec: number }): Promise<string>;
 	/** Removes the object; removing a missing key is not an error. */
 	delete(key: string): Promise<void>;
 	/** Rejects unless the store can take writes now (readiness: local dir writable, bucket reachable). */
