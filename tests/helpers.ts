@@ -107,7 +107,9 @@ export async function addMember(
 	db: Db,
 	roomId: string,
 	userId: string,
-	role: 'cohost' | 'listener' = 'listener'
+	role: 'cohost' | 'listener' = 'listener',
+	/** joined_at keeps milliseconds: inserts in a row can tie, so order-sensitive tests set it. */
+	joinedAt?: Date
 ) {
-	return db.roomMember.create({ data: { roomId, userId, role } });
+	return db.roomMember.create({ data: { roomId, userId, role, joinedAt } });
 }

@@ -203,12 +203,13 @@ describe('DELETE /api/v1/me', () => {
 		const [gina, early, cohost, other] = await Promise.all(
 			['Gina', 'Early', 'Cohost', 'Other'].map((n) => registerAccount(n))
 		);
+		const at = (s: number) => new Date(Date.now() + s * 1000);
 		const withCohost = await createRoom(db, gina!.id);
-		await addMember(db, withCohost.id, early!.id, 'listener');
-		await addMember(db, withCohost.id, cohost!.id, 'cohost');
+		await addMember(db, withCohost.id, early!.id, 'listener', at(1));
+		await addMember(db, withCohost.id, cohost!.id, 'cohost', at(2));
 		const listenersOnly = await createRoom(db, gina!.id);
-		await addMember(db, listenersOnly.id, early!.id, 'listener');
-		await addMember(db, listenersOnly.id, other!.id, 'listener');
+		await addMember(db, listenersOnly.id, early!.id, 'listener', at(1));
+		await addMember(db, listenersOnly.id, other!.id, 'listener', at(2));
 		const versions = await db.room.findMany({
 			where: { id: { in: [withCohost.id, listenersOnly.id] } },
 			select: { id: true, version: true }
