@@ -13,13 +13,16 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 const port = Number(process.env.E2E_TOPOLOGY_PORT ?? 4321);
 const baseURL = `http://localhost:${port}`;
 const nginx = nginxBinary();
-// The fixtures' SAME_ORIGIN header is built from E2E_WEB_PORT: here the app's origin is nginx.
+// The fixtures' SAME_ORIGIN header is built from E2E_WEB_PORT (target.ts, evaluated again in
+// each worker, which inherits this): here the app's origin is nginx.
 process.env.E2E_WEB_PORT = String(port);
 process.env.CHORUS_TOPOLOGY_NGINX = nginx ?? '';
 
 export default defineConfig({
 	...base,
 	testDir: './topology',
+	// The main suite's admin seeding targets its own servers; the journey needs no admin.
+	globalSetup: undefined,
 	outputDir: './test-results/topology',
 	reporter: [
 		['list'],
