@@ -10,8 +10,8 @@ export function bytes(n: number): string {
 	return `${u === 0 ? v : v.toFixed(v < 10 ? 1 : 0)} ${units[u]}`;
 }
 
-/** In the page's language (lib/i18n/format.ts). */
-export { formatDateTime as dateTime } from '$lib/i18n/format';
+const when = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short' });
+export const dateTime = (iso: string) => when.format(new Date(iso));
 
 export const ACTION_LABELS: Record<string, string> = {
 	'user.disable': 'Disabled account',
