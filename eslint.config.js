@@ -89,6 +89,7 @@ export default ts.config(
 			'**/.svelte-kit/',
 			'.data/',
 			'packages/db/src/generated/',
+			'apps/web/src/lib/paraglide/',
 			'**/playwright-report/',
 			'**/test-results/'
 		]

@@ -51,6 +51,15 @@ describe('demo library', () => {
 			album: 'Blue Hour',
 			genre: 'Jazz'
 		});
+		// Cyrillic tags, found from a Latin keyboard too.
+		const kino = (await (
+			await fetch(`${base}/api/v1/search?q=kino`, {
+				headers: { cookie: session.cookie, 'x-forwarded-for': ip }
+			})
+		).json()) as { tracks: { title: string; artist: string }[] };
+		expect(kino.tracks.filter((t) => t.artist === 'Кино').map((t) => t.title)).toEqual(
+			expect.arrayContaining(['Группа крови', 'Спокойная ночь'])
+		);
 
 		// Covers come from the embedded pictures once background processing ran.
 		const deadline = Date.now() + 30_000;

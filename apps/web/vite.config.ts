@@ -1,12 +1,14 @@
 import { sveltekit } from '@sveltejs/kit/vite';
+import { paraglideVitePlugin } from '@inlang/paraglide-js';
 import { defineConfig } from 'vite';
+import { paraglideOptions } from './paraglide.config.js';
 
 // In `pnpm dev` the browser talks to the realtime service through this proxy, so the session
 // cookie and the page share one origin, as they do behind nginx in production.
 const realtimeTarget = process.env.REALTIME_PROXY_TARGET ?? 'http://localhost:3001';
 
 export default defineConfig({
-	plugins: [sveltekit()],
+	plugins: [paraglideVitePlugin(paraglideOptions), sveltekit()],
 	server: {
 		port: 5173,
 		strictPort: true,

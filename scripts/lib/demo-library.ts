@@ -20,7 +20,8 @@ interface DemoAlbum {
 	titles: string[];
 }
 
-// Accents and mixed case on purpose: search must find "cafe", "nandu" and "bjorn".
+// Accents, mixed case and Cyrillic on purpose: search must find "cafe", "nandu", "bjorn",
+// "kino" and "елка".
 export const DEMO_ALBUMS: DemoAlbum[] = [
 	{
 		artist: 'Aurora Fields',
@@ -66,6 +67,25 @@ export const DEMO_ALBUMS: DemoAlbum[] = [
 		colors: ['0x2f4f4f', '0xc2b280'],
 		kind: 'ogg-vorbis',
 		titles: ['Tidewater', 'Saltwind']
+	},
+	// Cyrillic: search must find «Кино» from "kino", «Ёлка» from "елка".
+	{
+		artist: 'Кино',
+		album: 'Группа крови',
+		genre: 'Русский рок',
+		year: 1988,
+		colors: ['0x8b0000', '0x1a1a1a'],
+		kind: 'mp3',
+		titles: ['Группа крови', 'Спокойная ночь']
+	},
+	{
+		artist: 'Белые ночи',
+		album: 'Тёплый ветер',
+		genre: 'Эстрада',
+		year: 2022,
+		colors: ['0x1e3a5f', '0xf5f5dc'],
+		kind: 'ogg-opus',
+		titles: ['Ёлка']
 	}
 ];
 

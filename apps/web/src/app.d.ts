@@ -15,6 +15,8 @@ declare global {
 		}
 		interface Locals {
 			requestId: string;
+			/** The language of this request (lib/server/i18n.ts). */
+			locale: import('$lib/paraglide/runtime').Locale;
 			user: SessionUser | null;
 			session: Session | null;
 			/** A session that gave its password but still owes its second factor. */

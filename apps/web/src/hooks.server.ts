@@ -14,6 +14,7 @@ import { originAllowed } from '$lib/server/csrf';
 import { applySecurityHeaders } from '$lib/server/security-headers';
 import { closeConnections, getSessions } from '$lib/server/db';
 import { getEnv } from '$lib/server/env';
+import { i18n } from '$lib/server/i18n';
 import { logger } from '$lib/server/logger';
 import { observeRequest } from '$lib/server/metrics';
 import { waitForRedis } from '$lib/server/redis';
@@ -114,7 +115,15 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
-export const handle = sequence(access, securityHeaders, originCheck, auth, guestGate, adminGate);
+export const handle = sequence(
+	access,
+	securityHeaders,
+	originCheck,
+	auth,
+	i18n,
+	guestGate,
+	adminGate
+);
 
 /**
  * What an error page shows: never the error itself, but the request id, the key to this

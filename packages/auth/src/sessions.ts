@@ -33,6 +33,7 @@ export type SessionUser = Pick<
 	| 'emailVerifiedAt'
 	| 'avatarUpdatedAt'
 	| 'totpEnabledAt'
+	| 'locale'
 >;
 
 const SESSION_USER_SELECT = {
@@ -42,7 +43,8 @@ const SESSION_USER_SELECT = {
 	isGuest: true,
 	emailVerifiedAt: true,
 	avatarUpdatedAt: true,
-	totpEnabledAt: true
+	totpEnabledAt: true,
+	locale: true
 } as const;
 
 export interface CreateSessionOptions {

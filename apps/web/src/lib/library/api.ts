@@ -1,4 +1,6 @@
 // Browser-side calls to the JSON API (same origin, session cookie).
+import { errorText } from '$lib/i18n/errors';
+import { m } from '$lib/paraglide/messages';
 
 export class ApiCallError extends Error {
 	constructor(
@@ -42,5 +44,12 @@ export async function api<T = unknown>(
 	return body as T;
 }
 
+/** What to show for a failed call, in the page's language (lib/i18n/errors.ts). */
 export const errorMessage = (err: unknown) =>
-	err instanceof Error ? err.message : 'Something went wrong';
+	err instanceof ApiCallError
+		? err.code === 'NETWORK'
+			? m.add_offline()
+			: errorText(err)
+		: err instanceof Error
+			? err.message
+			: m.err_INTERNAL();

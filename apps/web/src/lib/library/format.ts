@@ -11,8 +11,9 @@ export function longDuration(ms: number): string {
 	return h > 0 ? `${h} hr${m ? ` ${m} min` : ''}` : `${m} min`;
 }
 
+/** English counts ("3 tracks"); pages being translated use plural messages instead. */
 export const plural = (n: number, one: string, many = `${one}s`) =>
 	`${n.toLocaleString('en')} ${n === 1 ? one : many}`;
 
-const dateFmt = new Intl.DateTimeFormat('en', { dateStyle: 'medium' });
-export const formatDate = (iso: string) => dateFmt.format(new Date(iso));
+/** In the page's language (lib/i18n/format.ts). */
+export { formatDate } from '$lib/i18n/format';

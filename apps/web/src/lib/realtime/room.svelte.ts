@@ -24,6 +24,7 @@ import type {
 	RoomUpdated,
 	Versioned
 } from '@chorus/protocol';
+import { errorText } from '$lib/i18n/errors';
 import { toasts } from '$lib/toasts/toasts.svelte';
 import type { RealtimeConnection } from './connection.svelte';
 import {
@@ -434,7 +435,7 @@ export class RoomState {
 			roomId: this.roomId
 		} as Omit<PayloadOf<E>, 'mutationId'>);
 		const ack = res as Ack<unknown>;
-		if (!ack.ok && !quiet) this.notify(ack.error.message);
+		if (!ack.ok && !quiet) this.notify(errorText(ack.error));
 		return res;
 	}
 
@@ -523,7 +524,7 @@ export class RoomState {
 			const res = await this.#connection.socket
 				.timeout(ACK_TIMEOUT_MS)
 				.emitWithAck('reaction:send', { roomId: this.roomId, emoji });
-			if (!res.ok) this.notify(res.error.message);
+			if (!res.ok) this.notify(errorText(res.error));
 		} catch {
 			// A reaction that did not arrive in time is not worth retrying.
 		}

@@ -1,3 +1,4 @@
+import { errorText } from '$lib/i18n/errors';
 import { error, fail, type ActionFailure } from '@sveltejs/kit';
 import type { z } from 'zod';
 import { ApiError } from './api/errors.ts';
@@ -45,12 +46,19 @@ export async function formAction<S extends z.ZodType, R>(
 		)
 	);
 	if (!parsed.success)
-		return fail(400, { message: parsed.error.issues[0]?.message ?? 'Invalid input', values });
+		return fail(400, {
+			message: errorText({
+				code: 'VALIDATION',
+				message: parsed.error.issues[0]?.message ?? 'Invalid input'
+			}),
+			values
+		});
 	try {
 		return await run(parsed.data);
 	} catch (err) {
 		if (err instanceof ApiError && err.status < 500)
-			return fail(err.status, { message: err.message, values });
+			// The form shows it as is: in the request's language (lib/i18n/errors.ts).
+			return fail(err.status, { message: errorText(err), values });
 		throw err;
 	}
 }

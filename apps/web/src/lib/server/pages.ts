@@ -1,3 +1,5 @@
+import { errorText } from '$lib/i18n/errors';
+import { m } from '$lib/paraglide/messages';
 // Server `load` functions and form actions call the services in $lib/server directly; the JSON
 // API under /api/v1 is for other clients (eslint.config.js refuses /api/ paths in load files).
 // These helpers turn the services' ApiErrors into what a page shows.
@@ -44,7 +46,8 @@ export async function orPageError<T>(event: PageEvent, work: () => Promise<T>): 
 	try {
 		return await work();
 	} catch (err) {
-		if (err instanceof ApiError && err.status < 500) error(err.status, err.message);
+		if (err instanceof ApiError && err.status < 500)
+			error(err.status, { message: errorText(err), code: err.code });
 		if (isHttpError(err) || isRedirect(err)) throw err;
 		logUnexpected(event, err);
 		error(502, UNAVAILABLE_MESSAGE);
@@ -73,9 +76,9 @@ export async function orFail<T, C extends Record<string, unknown>>(
 	try {
 		return await work();
 	} catch (err) {
-		if (err instanceof ApiError) return fail(err.status, { ...context, message: err.message });
+		if (err instanceof ApiError) return fail(err.status, { ...context, message: errorText(err) });
 		if (isHttpError(err) || isRedirect(err)) throw err;
 		logUnexpected(event, err);
-		return fail(500, { ...context, message: 'Something went wrong' });
+		return fail(500, { ...context, message: m.err_INTERNAL() });
 	}
 }

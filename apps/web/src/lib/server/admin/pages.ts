@@ -1,3 +1,4 @@
+import { errorText } from '$lib/i18n/errors';
 import { error, fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import type { z } from 'zod';
 import { ApiError } from '../api/errors.ts';
@@ -32,7 +33,7 @@ export function adminAction<S extends z.ZodType, R>(
 		try {
 			actor = await requireAdmin(event.locals.user);
 		} catch (err) {
-			if (err instanceof ApiError) return fail(err.status, { message: err.message, values: {} });
+			if (err instanceof ApiError) return fail(err.status, { message: errorText(err), values: {} });
 			throw err;
 		}
 		return formAction(event.request, schema, (input) => run(actor, input, event));

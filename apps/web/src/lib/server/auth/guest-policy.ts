@@ -50,6 +50,8 @@ export const GUEST_ROUTES: Readonly<Record<string, GuestRule>> = {
 	'/api/v1/me': 'name-and-claim',
 	'/api/v1/account/claim': 'allow',
 	'/logout': 'allow',
+	// The header's language switcher (a guest's choice is saved on the guest account too).
+	'/locale': 'allow',
 	'/api/v1/auth/logout': 'allow',
 
 	// ---- signing in as someone else, and the public odds and ends ----

@@ -17,6 +17,7 @@ import { assertNotLimited, consume, getLimiters } from '../rate-limit.ts';
 import { assertSignUpAllowed } from '../admin/settings.ts';
 import { grantFirstAdmin } from '../admin/roles.ts';
 import { startSignInSession } from './two-factor.ts';
+import { requestLocale } from '../i18n.ts';
 
 export const registerInput = z.strictObject({
 	email: emailSchema,
@@ -76,13 +77,24 @@ export async function register(input: z.output<typeof registerInput>, meta: Auth
 	try {
 		const user = await getDb().$transaction(async (tx) => {
 			const created = await tx.user.create({
-				data: { email: input.email, displayName: input.displayName, passwordHash }
+				// The language they signed up in is the account's: its mail is written in it.
+				data: {
+					email: input.email,
+					displayName: input.displayName,
+					passwordHash,
+					locale: requestLocale()
+				}
 			});
 			await grantFirstAdmin(tx, created.id);
 			return created;
 		});
 		// The account works right away; it is marked unverified until the mailed link is used.
-		await sendVerification({ id: user.id, email: input.email, displayName: user.displayName });
+		await sendVerification({
+			id: user.id,
+			email: input.email,
+			displayName: user.displayName,
+			locale: user.locale
+		});
 		const { token, session } = await getSessions().create(user.id, meta);
 		return { user: toPublic(user), token, session };
 	} catch (err) {

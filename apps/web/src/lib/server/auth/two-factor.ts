@@ -291,7 +291,12 @@ export async function completeSignIn(
 	if (pending.user.email) {
 		sendMailLater({
 			to: pending.user.email,
-			...recoveryCodeUsed(pending.user.displayName, recoveryCodesLeft, publicUrl(REVIEW_PATH))
+			...recoveryCodeUsed(
+				pending.user.displayName,
+				recoveryCodesLeft,
+				publicUrl(REVIEW_PATH),
+				pending.user.locale
+			)
 		});
 	}
 	return { user, token, session, recoveryCodeUsed: true as const, recoveryCodesLeft };

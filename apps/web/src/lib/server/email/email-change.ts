@@ -45,7 +45,15 @@ export async function requestEmailChange(
 	const token = await issueToken(user.id, 'change', input.email, CHANGE_TTL_MS);
 	sendMailLater({
 		to: input.email,
-		...changeEmail(user.displayName, input.email, publicUrl('/verify-email', { token }))
+		...changeEmail(
+			user.displayName,
+			input.email,
+			publicUrl('/verify-email', { token }),
+			user.locale
+		)
 	});
-	sendMailLater({ to: user.email, ...emailChangeRequested(user.displayName, input.email) });
+	sendMailLater({
+		to: user.email,
+		...emailChangeRequested(user.displayName, input.email, user.locale)
+	});
 }

@@ -67,7 +67,7 @@ export async function requestPasswordReset(email: string, ip: string): Promise<v
 	const token = await issueToken(user.id, 'reset', email, RESET_TTL_MS);
 	sendMailLater({
 		to: email,
-		...resetPassword(user.displayName, publicUrl('/reset-password', { token }))
+		...resetPassword(user.displayName, publicUrl('/reset-password', { token }), user.locale)
 	});
 }
 
@@ -124,5 +124,5 @@ export async function confirmPasswordReset(
 		await tx.session.deleteMany({ where: { userId: row.userId } });
 	});
 	// Tell the owner: a reset they did not ask for is how they learn their inbox was used.
-	sendMailLater({ to: row.email, ...passwordChanged(row.user.displayName) });
+	sendMailLater({ to: row.email, ...passwordChanged(row.user.displayName, row.user.locale) });
 }

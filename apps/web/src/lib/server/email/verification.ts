@@ -22,16 +22,23 @@ export async function sendVerification(user: {
 	id: string;
 	email: string;
 	displayName: string;
+	locale: string | null;
 }): Promise<void> {
 	const token = await issueToken(user.id, 'verify', user.email, VERIFY_TTL_MS);
 	sendMailLater({
 		to: user.email,
-		...verifyEmail(user.displayName, publicUrl('/verify-email', { token }))
+		...verifyEmail(user.displayName, publicUrl('/verify-email', { token }), user.locale)
 	});
 }
 
 export async function resendVerification(
-	user: { id: string; email: string | null; displayName: string; emailVerifiedAt: Date | null },
+	user: {
+		id: string;
+		email: string | null;
+		displayName: string;
+		emailVerifiedAt: Date | null;
+		locale: string | null;
+	},
 	ip: string
 ): Promise<void> {
 	if (!user.email) throw new ApiError(409, 'CONFLICT', 'This account has no email address');
@@ -41,7 +48,12 @@ export async function resendVerification(
 		[emailAccount, `verify:${user.id}`],
 		[emailIp, ip]
 	]);
-	await sendVerification({ id: user.id, email: user.email, displayName: user.displayName });
+	await sendVerification({
+		id: user.id,
+		email: user.email,
+		displayName: user.displayName,
+		locale: user.locale
+	});
 }
 
 /** A live verify or change link; a verification link sent to an address since changed is stale. */

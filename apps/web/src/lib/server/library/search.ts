@@ -12,6 +12,7 @@ import { ApiError } from '../api/errors.ts';
 import { getDb } from '../db.ts';
 import { cursorParam, encodeCursor, limitParam, type TrackPage } from './paging.ts';
 import { tracksJsonFor } from './tracks.ts';
+import { otherScript } from './translit.ts';
 import {
 	ONE_TYPO_MIN_CHARS,
 	planTypos,
@@ -72,9 +73,16 @@ const foldedQuery = (q: string) => Prisma.sql`chorus_fold(${q})`;
  * tolerance (typos.ts).
  */
 const PREFIX_WORD = Prisma.raw(`'''([^'']{${PREFIX_MIN_CHARS},})''( |$)'`);
-const prefixTsquery = (q: string) =>
+const onePrefixTsquery = (q: string) =>
 	Prisma.sql`regexp_replace(plainto_tsquery('simple', chorus_fold(${q}))::text, ${PREFIX_WORD}, '''\\1'':*\\2', 'g')::tsquery`;
-const exactTsquery = (q: string) => Prisma.sql`plainto_tsquery('simple', chorus_fold(${q}))`;
+const oneExactTsquery = (q: string) => Prisma.sql`plainto_tsquery('simple', chorus_fold(${q}))`;
+/** The query, or its transliteration ("kino" also finds «Кино», and «Кино» "Kino"). */
+const eitherScript = (one: (q: string) => Prisma.Sql) => (q: string) => {
+	const alt = otherScript(q);
+	return alt ? Prisma.sql`(${one(q)} || ${one(alt)})` : one(q);
+};
+const prefixTsquery = eitherScript(onePrefixTsquery);
+const exactTsquery = eitherScript(oneExactTsquery);
 
 /**
  * pg_trgm's word_similarity threshold for suggestions: short queries are prefixes being typed (a

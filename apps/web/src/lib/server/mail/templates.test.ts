@@ -3,6 +3,7 @@ import {
 	changeEmail,
 	emailChangeRequested,
 	passwordChanged,
+	recoveryCodeUsed,
 	resetPassword,
 	verifyEmail
 } from './templates.ts';
@@ -35,5 +36,17 @@ describe('mail templates', () => {
 			expect(mail.html).not.toContain('href');
 		}
 		expect(emailChangeRequested('Mia', 'new@example.com').text).toContain('new@example.com');
+	});
+});
+
+describe('mail in Russian', () => {
+	it('is written in the recipient language, plurals included', () => {
+		expect(verifyEmail('Маша', LINK, 'ru').subject).toBe(
+			'Подтвердите адрес электронной почты в Chorus'
+		);
+		expect(recoveryCodeUsed('Маша', 1, LINK, 'ru').text).toContain('Остался 1 код.');
+		expect(recoveryCodeUsed('Маша', 3, LINK, 'ru').text).toContain('Осталось 3 кода.');
+		expect(recoveryCodeUsed('Маша', 7, LINK, 'ru').text).toContain('Осталось 7 кодов.');
+		expect(resetPassword('Mia', LINK, null).subject).toBe('Reset your Chorus password');
 	});
 });

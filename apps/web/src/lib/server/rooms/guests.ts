@@ -39,6 +39,11 @@ export async function claimGuest(
 		throw err;
 	}
 	// Like a sign-up: the address works at once and is marked until the mailed link is followed.
-	await sendVerification({ id: user.id, email: input.email, displayName: user.displayName });
+	await sendVerification({
+		id: user.id,
+		email: input.email,
+		displayName: user.displayName,
+		locale: user.locale
+	});
 	return toPublic(await db.user.findUniqueOrThrow({ where: { id: user.id } }));
 }
