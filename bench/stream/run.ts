@@ -4,7 +4,7 @@
 //   node --import tsx bench/stream/run.ts [--clients 50] [--seconds 10] [--range-kib 256]
 //     [--warmup 2] [--file-mb 10] [--seed 1] [--engine wrk|node] [--nginx-workers 1]
 //     [--wrk-threads 1] [--verify 64] [--rounds 3] [--node-raw 1] [--accel 1]
-//     [--accel-cache-sec 5]
+//     [--accel-cache-sec 10]
 //
 // --accel 1 adds `ours_accel`: the same request through nginx (deploy/nginx/nginx.conf.template)
 // in front of a web process with STREAM_ACCEL=/_blobs/, which authorises and hands the file to
@@ -56,7 +56,7 @@ const args = benchArgs(
 		rounds: 3,
 		'node-raw': 1,
 		accel: 1,
-		'accel-cache-sec': 5
+		'accel-cache-sec': 10
 	},
 	{
 		clients: [1, 1000],
