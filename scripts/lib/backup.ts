@@ -17,6 +17,7 @@ import { assertValidKey } from '../../apps/web/src/lib/server/storage/local.ts';
 import type { BlobStore } from '../../apps/web/src/lib/server/storage/index.ts';
 import { migrationsDir } from './migrate.ts';
 import { findPgTool, runPgTool } from './pg-tools.ts';
+import { withClient } from './postgres.ts';
 
 export const MANIFEST = 'manifest.json';
 const DUMP = 'database.pgdump';
@@ -47,16 +48,6 @@ export type Manifest = z.infer<typeof manifestSchema>;
 type Log = (message: string) => void;
 
 const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
-
-async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-	const client = new pg.Client({ connectionString: url });
-	await client.connect();
-	try {
-		return await fn(client);
-	} finally {
-		await client.end();
-	}
-}
 
 async function serverVersion(c: pg.Client) {
 	const { rows } = await c.query<{ v: string; num: string }>(

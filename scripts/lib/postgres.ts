@@ -59,7 +59,11 @@ async function stopEmbedded(server: EmbeddedServer) {
 	await server.stop();
 }
 
-async function withAdmin<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+/** One connection for `fn`, closed afterwards whatever happens. */
+export async function withClient<T>(
+	url: string,
+	fn: (client: pg.Client) => Promise<T>
+): Promise<T> {
 	const client = new pg.Client({ connectionString: url });
 	await client.connect();
 	try {
@@ -83,7 +87,7 @@ export async function devDatabase(): Promise<Database> {
 	const port = Number(process.env.EMBEDDED_PG_PORT ?? 54329);
 	const server = await startEmbedded(dir, port, true, !existsSync(join(dir, 'PG_VERSION')));
 	const admin = `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
-	await withAdmin(admin, async (c) => {
+	await withClient(admin, async (c) => {
 		const { rowCount } = await c.query(`SELECT 1 FROM pg_database WHERE datname = 'chorus'`);
 		if (!rowCount) await c.query('CREATE DATABASE chorus');
 	});
@@ -98,11 +102,11 @@ export async function testDatabase(label = 'test'): Promise<Database> {
 	const name = `chorus_${label}_${Date.now().toString(36)}_${process.pid}`;
 	if (process.env.DATABASE_URL) {
 		const admin = process.env.DATABASE_URL;
-		await withAdmin(admin, (c) => c.query(`CREATE DATABASE "${name}"`));
+		await withClient(admin, (c) => c.query(`CREATE DATABASE "${name}"`));
 		return {
 			url: withDatabase(admin, name),
 			stop: async () => {
-				await withAdmin(admin, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+				await withClient(admin, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
 			}
 		};
 	}
@@ -110,7 +114,7 @@ export async function testDatabase(label = 'test'): Promise<Database> {
 	const port = await freePort();
 	const server = await startEmbedded(dir, port, false, true);
 	const admin = `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
-	await withAdmin(admin, (c) => c.query(`CREATE DATABASE "${name}"`));
+	await withClient(admin, (c) => c.query(`CREATE DATABASE "${name}"`));
 	return {
 		url: withDatabase(admin, name),
 		stop: async () => {
