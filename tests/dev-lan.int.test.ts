@@ -44,8 +44,8 @@ describe.skipIf(!lanAddress)('pnpm dev --lan', () => {
 			expect(invite, output).toMatch(
 				new RegExp(`^http://${lanAddress!.replaceAll('.', '\\.')}:${webPort}/invite/[\\w-]{43}$`)
 			);
-			// A terminal QR code follows for phones to scan.
-			expect(output).toContain('▄▄▄▄▄▄▄');
+			// A terminal QR code follows for phones to scan (printed just after the link).
+			await expect.poll(() => output, { timeout: 10_000 }).toContain('▄▄▄▄▄▄▄');
 			const preview = await fetch(
 				`http://${lanAddress}:${webPort}/api/v1/invites/${invite!.split('/').pop()}`
 			);

@@ -46,11 +46,21 @@ export const toAppLocale = (v: unknown): Locale | null =>
 
 export const i18n: Handle = ({ event, resolve }) => {
 	const saved = toAppLocale(event.locals.user?.locale);
-	if (saved) accountLocale.set(event.request, saved);
-	return paraglideMiddleware(event.request, ({ locale }) => {
+	// Paraglide reads only the URL and headers, but clones the request it gets: given ours, the
+	// clone would tee an upload's body into a branch nobody reads (buffered whole, and a refused
+	// upload's connection reset). A body-less copy carries what it needs.
+	const probe = new Request(event.url, { headers: event.request.headers });
+	if (saved) accountLocale.set(probe, saved);
+	return paraglideMiddleware(probe, ({ locale }) => {
 		event.locals.locale = locale;
-		// A saved choice signed in on a new device becomes this browser's choice too.
-		if (saved && event.cookies.get(LOCALE_COOKIE) !== saved) {
+		// A saved choice signed in on a new device becomes this browser's choice too. Pages only:
+		// API clients keep no such cookie, and a Set-Cookie on every answer (a stream's ranges
+		// included) would make each one uncacheable by a proxy.
+		if (
+			saved &&
+			!event.url.pathname.startsWith('/api/') &&
+			event.cookies.get(LOCALE_COOKIE) !== saved
+		) {
 			event.cookies.set(LOCALE_COOKIE, saved, localeCookieOptions);
 		}
 		return resolve(event, {
