@@ -50,6 +50,19 @@ describe('redirect targets', () => {
 		}
 	});
 
+	it('the language switcher goes back to local paths only', async () => {
+		for (const target of [...HOSTILE, '/library?q=a']) {
+			const res = await api('/locale', {
+				body: form({ locale: 'en', redirectTo: target }),
+				headers: asBrowserForm
+			});
+			expect(res.status, target).toBe(303);
+			expect(res.headers.get('location'), target).toBe(
+				target === '/library?q=a' ? '/library?q=a' : '/'
+			);
+		}
+	});
+
 	it('sign-up follows only local paths', async () => {
 		for (const target of HOSTILE) {
 			const res = await api(`/register?${q(target)}`, {

@@ -1,6 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import { ApiError } from '$lib/server/api/errors';
 import { errorResponse } from '$lib/server/api/http';
+import { safeRedirect } from '$lib/redirect';
 import { getDb } from '$lib/server/db';
 import { LOCALE_COOKIE, localeCookieOptions, toAppLocale } from '$lib/server/i18n';
 import type { RequestHandler } from './$types';
@@ -19,8 +20,5 @@ export const POST: RequestHandler = async ({ request, cookies, locals }) => {
 		await getDb().user.update({ where: { id: locals.user.id }, data: { locale } });
 	}
 	const back = form?.get('redirectTo');
-	// Only a path of this site: never an open redirect.
-	const target =
-		typeof back === 'string' && back.startsWith('/') && !back.startsWith('//') ? back : '/';
-	redirect(303, target);
+	redirect(303, safeRedirect(typeof back === 'string' ? back : null));
 };
