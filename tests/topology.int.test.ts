@@ -21,6 +21,18 @@ import { makeAudio } from './fixtures/audio.ts';
 
 const nginx = nginxBinary();
 
+/** Two accounts through nginx, the first with one uploaded track (its bytes kept to compare). */
+async function ownerAndStranger(url: string, dir: string, seconds: number, title: string) {
+	const owner = await signUp(url);
+	const stranger = await signUp(url);
+	const file = await makeAudio(dir, 'mp3', { seconds, title });
+	const bytes = await readFile(file);
+	const res = await owner.upload(file);
+	expect(res.status).toBe(201);
+	const track = (await res.json()) as { id: string; sha256: string; streamUrl: string };
+	return { owner, stranger, bytes, track };
+}
+
 describe.skipIf(!nginx)(
 	nginx
 		? 'streaming and realtime through nginx (scripts/lib/topology.ts)'
@@ -42,13 +54,7 @@ describe.skipIf(!nginx)(
 				webEnv: { RATE_LIMIT_REGISTER_PER_IP: '1000', RATE_LIMIT_LOGIN_PER_IP: '1000' }
 			});
 			front = topology.url;
-			owner = await signUp(front);
-			stranger = await signUp(front);
-			const file = await makeAudio(dir, 'mp3', { seconds: 4, title: 'Through nginx' });
-			bytes = await readFile(file);
-			const res = await owner.upload(file);
-			expect(res.status).toBe(201);
-			track = await res.json();
+			({ owner, stranger, bytes, track } = await ownerAndStranger(front, dir, 4, 'Through nginx'));
 		}, 120_000);
 		afterAll(async () => {
 			await topology?.stop();
@@ -257,13 +263,7 @@ describe.skipIf(!nginx)(
 					STREAM_ACCEL_CACHE_SEC: String(CACHE_SEC)
 				}
 			});
-			owner = await signUp(topology.url);
-			stranger = await signUp(topology.url);
-			const file = await makeAudio(dir, 'mp3', { seconds: 2, title: 'Cached' });
-			bytes = await readFile(file);
-			const res = await owner.upload(file);
-			expect(res.status).toBe(201);
-			track = await res.json();
+			({ owner, stranger, bytes, track } = await ownerAndStranger(topology.url, dir, 2, 'Cached'));
 		}, 120_000);
 		afterAll(async () => {
 			await topology?.stop();

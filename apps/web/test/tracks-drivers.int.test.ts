@@ -24,6 +24,19 @@ beforeAll(async () => {
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
 /** Its own web server (the shared database unless env says otherwise) with extra settings. */
+/** The web app's settings for the s3 driver on this bucket. */
+function s3Env(s3: StartedS3rver): Record<string, string> {
+	return {
+		STORAGE_DRIVER: 's3',
+		S3_ENDPOINT: s3.endpoint,
+		S3_BUCKET: s3.bucket,
+		S3_REGION: s3.region,
+		S3_ACCESS_KEY_ID: s3.accessKeyId,
+		S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
+		S3_FORCE_PATH_STYLE: 'true'
+	};
+}
+
 async function webWith(env: Record<string, string>) {
 	const dataDir = await mkdtemp(join(tmpdir(), 'chorus-web-data-'));
 	const web = await startWeb({
@@ -88,13 +101,7 @@ describe('S3 storage driver (s3rver)', () => {
 		server = await webWith({
 			DATABASE_URL: database.url,
 			MEDIA_WORKER: 'true',
-			STORAGE_DRIVER: 's3',
-			S3_ENDPOINT: s3.endpoint,
-			S3_BUCKET: s3.bucket,
-			S3_REGION: s3.region,
-			S3_ACCESS_KEY_ID: s3.accessKeyId,
-			S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
-			S3_FORCE_PATH_STYLE: 'true'
+			...s3Env(s3)
 		});
 		user = await signUp(server.web.url);
 	});
@@ -147,13 +154,7 @@ describe('S3 storage driver (s3rver)', () => {
 		// A second web process on the same database and bucket, handing the bytes to S3.
 		const redirecting = await webWith({
 			DATABASE_URL: database.url,
-			STORAGE_DRIVER: 's3',
-			S3_ENDPOINT: s3.endpoint,
-			S3_BUCKET: s3.bucket,
-			S3_REGION: s3.region,
-			S3_ACCESS_KEY_ID: s3.accessKeyId,
-			S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
-			S3_FORCE_PATH_STYLE: 'true',
+			...s3Env(s3),
 			STREAM_S3_REDIRECT: 'true'
 		});
 		try {
